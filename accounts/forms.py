@@ -1,0 +1,28 @@
+from django import forms
+from django.contrib.auth.forms import AdminUserCreationForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+class SignUpForm(UserCreationForm[User]):
+    """Sign-up: e-mail, optional display name, password twice (Django's validators apply)."""
+
+    class Meta:
+        model = User
+        fields = ("email", "display_name")
+
+
+class AdminUserAddForm(AdminUserCreationForm):  # type: ignore[type-arg]
+    """The admin's "add user" form, keyed on e-mail like the rest of the portal."""
+
+    class Meta:
+        model = User
+        fields = ("email", "display_name")
+
+
+class ProfileForm(forms.ModelForm[User]):
+    class Meta:
+        model = User
+        fields = ("display_name",)
+        labels = {"display_name": _("Display name")}

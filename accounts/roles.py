@@ -1,0 +1,67 @@
+"""The portal's roles. Each is a Django group; its permissions are created by a data migration.
+
+- member: everyone who signs up; submits texts and audio and sees their own work.
+- reviewer: also reviews other people's labels and corrections (through the admin and the
+  review queue), so reviewers are staff.
+- administrator: runs the portal: every permission on the portal's own models.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+MEMBER = "member"
+REVIEWER = "reviewer"
+ADMINISTRATOR = "administrator"
+ROLES = (MEMBER, REVIEWER, ADMINISTRATOR)
+ROLE_LABELS = {MEMBER: _("Member"), REVIEWER: _("Reviewer"), ADMINISTRATOR: _("Administrator")}
+
+# Roles that need the admin site.
+STAFF_ROLES = frozenset({REVIEWER, ADMINISTRATOR})
+
+# (app_label, codename) pairs. "All" is expanded by the migration to every permission of the app.
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    MEMBER: [
+        ("annotation", "add_submission"),
+        ("annotation", "view_submission"),
+        ("annotation", "delete_submission"),
+        ("annotation", "view_prediction"),
+    ],
+    REVIEWER: [
+        ("annotation", "view_submission"),
+        ("annotation", "view_prediction"),
+        ("annotation", "change_prediction"),
+        ("accounts", "view_user"),
+    ],
+    ADMINISTRATOR: [
+        ("annotation", "*"),
+        ("accounts", "*"),
+        ("auth", "view_group"),
+        ("auth", "change_group"),
+    ],
+}
+
+
+def roles_sync(apps: object) -> None:
+    """Create the role groups and give each exactly the permissions listed above.
+
+    Takes an app registry so that migrations can call it with their historical models; a later
+    change to ROLE_PERMISSIONS ships with a migration that calls this again.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    group_model = apps.get_model("auth", "Group")  # type: ignore[attr-defined]
+    permission_model = apps.get_model("auth", "Permission")  # type: ignore[attr-defined]
+    # Permissions are normally created after all migrations have run; make sure they exist now.
+    for app_config in apps.get_app_configs():  # type: ignore[attr-defined]
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    for role, wanted in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=role)
+        permissions = []
+        for app_label, codename in wanted:
+            found = permission_model.objects.filter(content_type__app_label=app_label)
+            if codename != "*":
+                found = found.filter(codename=codename)
+            permissions.extend(found)
+        group.permissions.set(permissions)

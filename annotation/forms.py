@@ -1,0 +1,43 @@
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import Register
+from .services import text_clean
+
+
+class TextSubmissionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text to annotate"),
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "true", "lang": "fr"}),
+        strip=False,
+        required=False,  # text_clean gives the clearer message for an empty text
+    )
+    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = settings.PARLURE_TEXT_MAX_CHARS
+        self.fields["text"].widget.attrs["maxlength"] = str(limit)
+        self.fields["text"].help_text = _("Up to %(limit)s characters, in French.") % {
+            "limit": f"{limit:,}".replace(",", "\u202f")
+        }
+
+    def clean_text(self) -> str:
+        return text_clean(self.cleaned_data.get("text", ""))
+
+
+class SubmissionFilterForm(forms.Form):
+    label = forms.ChoiceField(
+        label=_("Register"),
+        choices=[("", _("All registers")), *Register.choices],
+        required=False,
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,0 +1,91 @@
+"""Start the whole portal on one machine: the web server and a Celery worker, together.
+
+With no DATABASE_URL and CELERY_BROKER_URL this is the embedded default (SQLite and a broker on
+the file system, both under var/); with them set, the same command runs on PostgreSQL and Redis.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from parlure_ml.paths import E5_SUBDIR, default_model_dir
+
+
+def _wait_for_port(host: str, port: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+class Command(BaseCommand):
+    help = "Start the web server and a Celery worker together, and print the portal's address."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("--concurrency", type=int, default=1, help="Worker processes.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        host, _sep, port = options["addrport"].rpartition(":")
+        host = host or "127.0.0.1"
+        if not (default_model_dir() / E5_SUBDIR).is_dir():
+            raise CommandError("The models are not assembled yet: run `make setup` first.")
+        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        worker_cmd = [
+            sys.executable, "-m", "celery", "-A", "portal", "worker",
+            "--queues", "nlp,asr", "--concurrency", str(options["concurrency"]),
+            "--loglevel", "INFO", "--hostname", "parlure@%h",
+        ]  # fmt: skip
+        web_cmd = [*manage, "runserver", f"{host}:{port}"]
+        # Each child in its own process group, so that stopping the portal stops their children
+        # too (runserver's reloader, the worker's pool).
+        processes = [
+            subprocess.Popen(worker_cmd, cwd=settings.BASE_DIR, start_new_session=True),
+            subprocess.Popen(web_cmd, cwd=settings.BASE_DIR, start_new_session=True),
+        ]
+        try:
+            if _wait_for_port(host, int(port), timeout=60):
+                self._print_banner(host, port)
+            while all(process.poll() is None for process in processes):
+                time.sleep(0.5)
+            raise CommandError("A portal process stopped; see the log above.")
+        except KeyboardInterrupt:
+            self.stderr.write("Stopping Parlure…")
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGTERM)
+            for process in processes:
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+
+    def _print_banner(self, host: str, port: str) -> None:
+        database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        broker = settings.CELERY_BROKER_URL.split("://", 1)[0]
+        lines = [
+            "",
+            f"  Parlure is running at http://{host}:{port}/",
+            f"  (database: {database}, broker: {broker}; stop with Ctrl-C)",
+        ]
+        if not get_user_model().objects.filter(is_superuser=True).exists():
+            lines += [
+                "",
+                "  No administrator yet. In another terminal, create one with:",
+                "    .venv/bin/python manage.py createsuperuser",
+                f"  then open http://{host}:{port}/admin/",
+            ]
+        self.stdout.write(self.style.SUCCESS("\n".join(lines)) + "\n")

@@ -1,0 +1,115 @@
+"""What people submit and what the models say about it.
+
+Every interaction with a model goes through the database: a Submission row holds the input, a
+Prediction row holds one model's output for it. A submission keeps every prediction ever made for
+it (later ones come from corrected text or newer models); ``current_prediction`` is the one shown.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Register(models.TextChoices):
+    SOUTENU = "soutenu", _("formal (soutenu)")
+    NEUTRE = "neutre", _("standard (neutre)")
+    FAMILIER = "familier", _("colloquial (familier)")
+
+
+class Submission(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", _("text")
+        AUDIO = "audio", _("audio")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    # Used in URLs instead of the sequential key, so ids say nothing about other people's work.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="submissions",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    text = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    failure_reason = models.TextField(_("failure reason"), blank=True)
+    # A random token put in each form: a second click on "submit" sends the same token and gets the
+    # submission the first click created, instead of a duplicate.
+    client_token = models.UUIDField(_("form token"), null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    current_prediction = models.OneToOneField(
+        "Prediction",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current prediction"),
+    )
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="submission_user_recent")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "client_token"], name="submission_unique_client_token"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.public_id}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def duration_ms(self) -> int | None:
+        """From submission to result, as the person waited for it."""
+        if self.finished_at is None:
+            return None
+        return int((self.finished_at - self.created_at).total_seconds() * 1000)
+
+
+class Prediction(models.Model):
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.CASCADE,
+        related_name="predictions",
+        verbose_name=_("submission"),
+    )
+    label = models.CharField(_("register"), max_length=10, choices=Register.choices)
+    # {"soutenu": p, "neutre": p, "familier": p}, probabilities summing to 1.
+    scores = models.JSONField(_("scores"))
+    model_version = models.CharField(_("model version"), max_length=100)
+    latency_ms = models.PositiveIntegerField(_("model time (ms)"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("prediction")
+        verbose_name_plural = _("predictions")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["label", "created_at"], name="prediction_label_date")]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.model_version})"
+
+    def sorted_scores(self) -> list[tuple[str, float]]:
+        """Scores in the portal's fixed register order, for display."""
+        return [
+            (register.value, float(self.scores.get(register.value, 0.0))) for register in Register
+        ]

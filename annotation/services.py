@@ -1,0 +1,152 @@
+"""Every change to a submission or a prediction goes through these functions.
+
+Each state change happens inside one transaction on a locked row, so that a duplicate task, a
+duplicate click or a re-delivered message cannot record a result twice.
+"""
+
+import logging
+import re
+import uuid
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from accounts.models import User
+
+from .models import Prediction, Submission
+
+if TYPE_CHECKING:
+    from parlure_ml.register import RegisterPrediction
+
+logger = logging.getLogger(__name__)
+
+# Control characters other than tab and line breaks have no place in a text, and PostgreSQL refuses
+# NUL outright: drop them rather than fail on save.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Reasons are stored untranslated and translated when shown, in the reader's language.
+REASON_TOO_LONG = gettext_noop("The job took longer than its time limit and was stopped.")
+REASON_MODEL_ERROR = gettext_noop("The model could not process this text. The team has been told.")
+REASON_WORKER_LOST = gettext_noop(
+    "The worker processing this job stopped several times; the job was abandoned."
+)
+
+
+def text_clean(text: str) -> str:
+    """Normalise a submitted text, or raise ValidationError with a message for the person."""
+    text = _CONTROL_CHARACTERS.sub("", text or "").strip()
+    if not text:
+        raise ValidationError(_("Please type or paste a text to annotate."), code="empty")
+    limit = settings.PARLURE_TEXT_MAX_CHARS
+    if len(text) > limit:
+        raise ValidationError(
+            _("The text is %(length)s characters long; the limit is %(limit)s characters."),
+            code="too_long",
+            params={"length": len(text), "limit": limit},
+        )
+    return text
+
+
+def submission_create_text(
+    *, user: User, text: str, client_token: uuid.UUID | None = None
+) -> tuple[Submission, bool]:
+    """Store a text and queue its classification. Returns (submission, created).
+
+    A repeated ``client_token`` (a second click on the same form) returns the first submission.
+    """
+    text = text_clean(text)
+    if client_token is not None:
+        existing = Submission.objects.filter(user=user, client_token=client_token).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.create(
+                user=user, kind=Submission.Kind.TEXT, text=text, client_token=client_token
+            )
+            _enqueue_classification(submission)
+    except IntegrityError:
+        # Two clicks raced past the check above; the other one won.
+        return Submission.objects.get(user=user, client_token=client_token), False
+    logger.info("submission %s created by user %s", submission.pk, user.pk)
+    return submission, True
+
+
+def _enqueue_classification(submission: Submission) -> None:
+    from .tasks import classify_submission_task
+
+    # Only once the row is committed: otherwise a fast worker would not find it.
+    submission_id = submission.pk
+    transaction.on_commit(lambda: classify_submission_task.delay(submission_id))
+
+
+@transaction.atomic
+def submission_start(*, submission_id: int) -> Submission | None:
+    """Claim a submission for processing. None means there is nothing (more) to do.
+
+    A submission found RUNNING was being processed by a worker that died (late acknowledgement
+    gave its message to us): it is taken over, up to PARLURE_MAX_ATTEMPTS times.
+    """
+    submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+    if submission is None or submission.is_finished:
+        return None
+    if submission.attempts >= settings.PARLURE_MAX_ATTEMPTS:
+        _mark_failed(submission, REASON_WORKER_LOST)
+        return None
+    submission.status = Submission.Status.RUNNING
+    submission.attempts += 1
+    submission.started_at = timezone.now()
+    submission.save(update_fields=["status", "attempts", "started_at"])
+    return submission
+
+
+@transaction.atomic
+def prediction_record(
+    *, submission_id: int, result: "RegisterPrediction", latency_ms: int
+) -> Prediction | None:
+    """Store a model's output and finish the submission; a no-op once it is finished."""
+    submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+    if submission is None or submission.is_finished:
+        return None
+    prediction = Prediction.objects.create(
+        submission=submission,
+        label=result.label,
+        scores={label: round(float(p), 6) for label, p in result.scores.items()},
+        model_version=result.model_version,
+        latency_ms=latency_ms,
+    )
+    submission.current_prediction = prediction
+    submission.status = Submission.Status.DONE
+    submission.failure_reason = ""
+    submission.finished_at = timezone.now()
+    submission.save(update_fields=["current_prediction", "status", "failure_reason", "finished_at"])
+    return prediction
+
+
+@transaction.atomic
+def submission_fail(*, submission_id: int, reason: str) -> Submission | None:
+    """Finish a submission as failed, with a reason a person can read."""
+    submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+    if submission is None or submission.is_finished:
+        return None
+    _mark_failed(submission, reason)
+    return submission
+
+
+def _mark_failed(submission: Submission, reason: str) -> None:
+    submission.status = Submission.Status.FAILED
+    submission.failure_reason = reason
+    submission.finished_at = timezone.now()
+    submission.save(update_fields=["status", "failure_reason", "finished_at"])
+    logger.warning("submission %s failed: %s", submission.pk, reason)
+
+
+@transaction.atomic
+def submission_delete(*, submission: Submission, acting_user: User) -> None:
+    logger.info("submission %s deleted by user %s", submission.pk, acting_user.pk)
+    submission.delete()

@@ -1,0 +1,65 @@
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from annotation.tests.factories import SubmissionFactory, done_submission
+from parlure_ml.register import LABELS
+
+
+def test_classify_text_prints_one_json_line_per_input_line() -> None:
+    lines = [
+        "Je vous saurais gré de bien vouloir me faire parvenir votre réponse.",
+        "",
+        "Putain, j'en ai marre de ce taf de merde, je me casse.",
+        "Le train part à huit heures.",
+    ]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
+    completed = subprocess.run(
+        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "classify_text"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    rows = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert len(rows) == len(lines)
+    assert rows[0]["label"] == "soutenu"
+    assert rows[2]["label"] == "familier"
+    assert rows[1] == {
+        "label": None,
+        "scores": None,
+        "model_version": rows[0]["model_version"],
+        "error": "empty line",
+    }
+    for row in (rows[0], rows[2], rows[3]):
+        assert row["label"] in LABELS
+        assert set(row["scores"]) == set(LABELS)
+        assert sum(row["scores"].values()) == pytest.approx(1.0, abs=1e-4)
+    assert "4 lines classified" in completed.stderr
+
+
+@pytest.mark.django_db
+def test_export_samples_writes_inputs_and_outputs(tmp_path: Path) -> None:
+    done = done_submission(label="familier", text="T'es où ?")
+    SubmissionFactory(text="Pas encore fini")
+    out = tmp_path / "samples.csv"
+    stderr = io.StringIO()
+    call_command("export_samples", "--output", str(out), stderr=stderr)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == 2
+    by_text = {row["text"]: row for row in rows}
+    assert by_text["T'es où ?"]["label"] == "familier"
+    assert by_text["T'es où ?"]["p_familier"] == str(done.current_prediction.scores["familier"])
+    assert by_text["Pas encore fini"]["status"] == "queued"
+    assert by_text["Pas encore fini"]["label"] == ""
+    assert "2 submissions exported." in stderr.getvalue()

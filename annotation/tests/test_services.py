@@ -1,0 +1,116 @@
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import override_settings
+
+from accounts.models import User
+from annotation.models import Prediction, Submission
+from annotation.services import (
+    REASON_WORKER_LOST,
+    prediction_record,
+    submission_create_text,
+    submission_fail,
+    submission_start,
+    text_clean,
+)
+from annotation.tests.factories import SubmissionFactory
+from parlure_ml.register import RegisterPrediction
+
+pytestmark = pytest.mark.django_db
+
+RESULT = RegisterPrediction(
+    label="familier",
+    scores={"soutenu": 0.05, "neutre": 0.15, "familier": 0.8},
+    model_version="test-model",
+)
+
+
+def test_text_clean_strips_and_drops_control_characters() -> None:
+    assert text_clean("  Bonjour\x00 à\x07 tous.\n") == "Bonjour à tous."
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", "\x00\x01"])
+def test_text_clean_refuses_empty_text(text: str) -> None:
+    with pytest.raises(ValidationError) as error:
+        text_clean(text)
+    assert error.value.code == "empty"
+
+
+@override_settings(PARLURE_TEXT_MAX_CHARS=10)
+def test_text_clean_refuses_text_over_the_limit() -> None:
+    assert text_clean("a" * 10) == "a" * 10
+    with pytest.raises(ValidationError) as error:
+        text_clean("a" * 11)
+    assert error.value.code == "too_long"
+    assert error.value.params == {"length": 11, "limit": 10}
+
+
+def test_submission_create_text_queues_the_job_once_committed(
+    user: User, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        submission, created = submission_create_text(user=user, text=" Salut ! ")
+    assert created
+    assert submission.text == "Salut !"
+    assert submission.status == Submission.Status.QUEUED
+    assert len(callbacks) == 1
+
+
+def test_a_repeated_form_token_returns_the_first_submission(
+    user: User, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    token = uuid.uuid4()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first, created_first = submission_create_text(user=user, text="Un", client_token=token)
+        second, created_second = submission_create_text(user=user, text="Un", client_token=token)
+    assert (created_first, created_second) == (True, False)
+    assert first.pk == second.pk
+    assert Submission.objects.count() == 1
+    assert len(callbacks) == 1
+
+
+def test_start_then_record_finishes_the_submission() -> None:
+    submission = SubmissionFactory()
+    started = submission_start(submission_id=submission.pk)
+    assert started is not None
+    assert started.status == Submission.Status.RUNNING
+    assert started.attempts == 1
+    prediction = prediction_record(submission_id=submission.pk, result=RESULT, latency_ms=42)
+    assert prediction is not None
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.DONE
+    assert submission.current_prediction == prediction
+    assert prediction.label == "familier"
+    assert prediction.scores == RESULT.scores
+    assert prediction.model_version == "test-model"
+    assert prediction.latency_ms == 42
+    assert submission.finished_at is not None
+
+
+def test_a_finished_submission_is_left_alone() -> None:
+    submission = SubmissionFactory()
+    submission_start(submission_id=submission.pk)
+    prediction_record(submission_id=submission.pk, result=RESULT, latency_ms=1)
+    assert submission_start(submission_id=submission.pk) is None
+    assert prediction_record(submission_id=submission.pk, result=RESULT, latency_ms=1) is None
+    assert submission_fail(submission_id=submission.pk, reason="late") is None
+    assert Prediction.objects.filter(submission=submission).count() == 1
+
+
+def test_a_missing_submission_is_nothing_to_do() -> None:
+    assert submission_start(submission_id=987654) is None
+    assert prediction_record(submission_id=987654, result=RESULT, latency_ms=1) is None
+
+
+@override_settings(PARLURE_MAX_ATTEMPTS=2)
+def test_a_job_whose_worker_keeps_dying_fails_with_a_reason() -> None:
+    submission = SubmissionFactory()
+    assert submission_start(submission_id=submission.pk) is not None  # worker dies
+    assert submission_start(submission_id=submission.pk) is not None  # re-delivered, dies again
+    assert submission_start(submission_id=submission.pk) is None
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.FAILED
+    assert submission.failure_reason == REASON_WORKER_LOST

@@ -1,0 +1,41 @@
+"""The Celery application: one per process, configured from Django settings (``CELERY_*``).
+
+Jobs are long and their state lives in the database, so the configuration favours "never lose a
+job" over throughput: late acknowledgement (a job is acknowledged once it finished, and a killed
+worker's job is delivered again), one message prefetched at a time, and explicit time limits.
+"""
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    result_accept_content=["json"],
+    result_expires=24 * 60 * 60,
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_track_started=True,
+    # Defaults for tasks that do not state their own limits.
+    task_soft_time_limit=5 * 60,
+    task_time_limit=6 * 60,
+    # Speech and text run on separate queues so that long transcriptions never delay a text job.
+    task_queues=(Queue("nlp"), Queue("asr")),
+    task_default_queue="nlp",
+    task_routes={
+        "annotation.tasks.classify_submission_task": {"queue": "nlp"},
+    },
+    broker_connection_retry_on_startup=True,
+    worker_hijack_root_logger=False,
+    worker_send_task_events=True,
+    task_send_sent_event=True,
+)
+app.autodiscover_tasks()

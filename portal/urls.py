@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from annotation.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("compte/", include("accounts.urls")),
+    path("soumissions/", include("annotation.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,66 @@
+// Parlure's page behaviour, no framework: a form is sent once, a running job's result appears
+// without a reload, and destructive buttons ask first.
+(function () {
+  "use strict";
+
+  // A second click on a form already sent would only be answered with the same submission
+  // (the server deduplicates on the form's token), but a disabled button says so at once.
+  document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var button = form.querySelector("button[type=submit]");
+      if (!button) return;
+      if (form.dataset.sent) return;
+      form.dataset.sent = "1";
+      button.disabled = true;
+      if (button.dataset.busyLabel) button.textContent = button.dataset.busyLabel;
+    });
+  });
+
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+
+  // Characters left, so that the limit is visible before sending.
+  var counter = document.querySelector("[data-char-count]");
+  var textarea = document.querySelector("textarea[name=text]");
+  if (counter && textarea) {
+    var limit = parseInt(counter.dataset.limit, 10);
+    var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
+    var update = function () {
+      var used = textarea.value.length;
+      counter.textContent = format.format(used) + " / " + format.format(limit);
+      counter.classList.toggle("over", used > limit);
+    };
+    textarea.addEventListener("input", update);
+    update();
+  }
+
+  // Poll a running job: quickly at first (a text takes well under a second), then less often.
+  var result = document.querySelector("[data-poll-url]");
+  if (result) {
+    var delay = 300;
+    var poll = function () {
+      fetch(result.dataset.pollUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        })
+        .then(function (data) {
+          result.innerHTML = data.html;
+          if (data.finished) {
+            result.setAttribute("aria-busy", "false");
+            return;
+          }
+          delay = Math.min(delay * 1.3, 3000);
+          window.setTimeout(poll, delay);
+        })
+        .catch(function () {
+          delay = Math.min(delay * 2, 10000);
+          window.setTimeout(poll, delay);
+        });
+    };
+    window.setTimeout(poll, delay);
+  }
+})();
