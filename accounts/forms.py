@@ -13,7 +13,7 @@ class SignUpForm(UserCreationForm[User]):
         fields = ("email", "display_name")
 
 
-class AdminUserAddForm(AdminUserCreationForm):  # type: ignore[type-arg]
+class AdminUserAddForm(AdminUserCreationForm):
     """The admin's "add user" form, keyed on e-mail like the rest of the portal."""
 
     class Meta:

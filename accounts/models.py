@@ -5,11 +5,16 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(DjangoUserManager["User"]):
     """Django's manager, keyed on e-mail instead of a user name."""
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        # People type their address with whatever capitals; it is one account either way.
+        return self.get(email__iexact=username)
 
     def _create_user_with_email(
         self, email: str, password: str | None, **extra_fields: Any
@@ -42,7 +47,11 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
-    email = models.EmailField(_("e-mail address"), unique=True)
+    email = models.EmailField(
+        _("e-mail address"),
+        unique=True,
+        error_messages={"unique": _("An account with this e-mail address already exists.")},
+    )
     display_name = models.CharField(
         _("display name"), max_length=150, blank=True, help_text=_("How the portal greets you.")
     )
@@ -50,12 +59,19 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ignoring_case",
+                violation_error_message=_("An account with this e-mail address already exists."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.email

@@ -6,6 +6,7 @@
 - administrator: runs the portal: every permission on the portal's own models.
 """
 
+from django.apps.registry import Apps
 from django.utils.translation import gettext_lazy as _
 
 MEMBER = "member"
@@ -40,7 +41,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def roles_sync(apps: object) -> None:
+def roles_sync(apps: Apps) -> None:
     """Create the role groups and give each exactly the permissions listed above.
 
     Takes an app registry so that migrations can call it with their historical models; a later
@@ -48,11 +49,11 @@ def roles_sync(apps: object) -> None:
     """
     from django.contrib.auth.management import create_permissions
 
-    group_model = apps.get_model("auth", "Group")  # type: ignore[attr-defined]
-    permission_model = apps.get_model("auth", "Permission")  # type: ignore[attr-defined]
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
     # Permissions are normally created after all migrations have run; make sure they exist now.
-    for app_config in apps.get_app_configs():  # type: ignore[attr-defined]
-        app_config.models_module = True
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True  # type: ignore[assignment]  # a documented workaround
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from annotation.selectors import submission_counts_for_user
 
 from .forms import ProfileForm, SignUpForm
+from .http import AuthenticatedHttpRequest
 from .roles import ROLE_LABELS
 from .services import user_create, user_roles, user_update_profile
 
@@ -34,18 +35,18 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST":
         if form.is_valid():
-            user_update_profile(user=user, display_name=form.cleaned_data["display_name"])  # type: ignore[arg-type]
+            user_update_profile(user=user, display_name=form.cleaned_data["display_name"])
             messages.success(request, _("Your profile was saved."))
             return redirect("profile")
         return render(request, "accounts/profile.html", {"form": form}, status=400)
     context = {
         "form": form,
-        "roles": [ROLE_LABELS[role] for role in user_roles(user=user)],  # type: ignore[arg-type]
-        "counts": submission_counts_for_user(user=user),  # type: ignore[arg-type]
+        "roles": [ROLE_LABELS[role] for role in user_roles(user=user)],
+        "counts": submission_counts_for_user(user=user),
     }
     return render(request, "accounts/profile.html", context)

@@ -33,10 +33,12 @@ class SubmissionAdmin(admin.ModelAdmin[Submission]):
     search_fields = ("text", "user__email", "public_id")
     date_hierarchy = "created_at"
     list_select_related = ("user", "current_prediction")
+    # The text is what the model saw: editing it here would leave predictions that no longer match.
     readonly_fields = (
         "public_id",
         "user",
         "kind",
+        "text",
         "status",
         "failure_reason",
         "attempts",
@@ -45,9 +47,13 @@ class SubmissionAdmin(admin.ModelAdmin[Submission]):
         "started_at",
         "finished_at",
     )
-    fields = ("public_id", "user", "kind", "text", *readonly_fields[3:])
+    fields = readonly_fields
     inlines = [PredictionInline]
     actions = ["export_csv"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Submissions come from the portal, whose service also queues their job.
+        return False
 
     @admin.display(description=_("text"))
     def short_text(self, obj: Submission) -> str:

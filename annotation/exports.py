@@ -2,7 +2,7 @@
 
 import csv
 from collections.abc import Iterable
-from typing import TextIO
+from typing import Protocol
 
 from .models import Register, Submission
 
@@ -21,7 +21,11 @@ CSV_COLUMNS = [
 ]
 
 
-def submissions_write_csv(submissions: Iterable[Submission], out: TextIO) -> int:
+class Writable(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+def submissions_write_csv(submissions: Iterable[Submission], out: Writable) -> int:
     """Write one row per submission; returns the number of rows written."""
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)

@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
+
 from .forms import SubmissionFilterForm, TextSubmissionForm
 from .selectors import SubmissionFilters, submission_get_for_user, submission_list_for_user
 from .services import submission_create_text, submission_delete
@@ -19,12 +21,12 @@ from .services import submission_create_text, submission_delete
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def submission_new(request: HttpRequest) -> HttpResponse:
+def submission_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = TextSubmissionForm(request.POST)
         if form.is_valid():
             submission, _created = submission_create_text(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 text=form.cleaned_data["text"],
                 client_token=form.cleaned_data["client_token"],
             )
@@ -36,16 +38,16 @@ def submission_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def submission_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    submission = submission_get_for_user(user=request.user, public_id=public_id)  # type: ignore[arg-type]
+def submission_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    submission = submission_get_for_user(user=request.user, public_id=public_id)
     return render(request, "annotation/submission_detail.html", {"submission": submission})
 
 
 @login_required
 @require_GET
-def submission_status(request: HttpRequest, public_id: uuid.UUID) -> JsonResponse:
+def submission_status(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> JsonResponse:
     """What the result page polls while a job runs: the state and the rendered result."""
-    submission = submission_get_for_user(user=request.user, public_id=public_id)  # type: ignore[arg-type]
+    submission = submission_get_for_user(user=request.user, public_id=public_id)
     html = render_to_string("annotation/_result.html", {"submission": submission}, request=request)
     return JsonResponse(
         {"status": submission.status, "finished": submission.is_finished, "html": html}
@@ -54,7 +56,7 @@ def submission_status(request: HttpRequest, public_id: uuid.UUID) -> JsonRespons
 
 @login_required
 @require_GET
-def submission_list(request: HttpRequest) -> HttpResponse:
+def submission_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SubmissionFilterForm(request.GET or None)
     filters: SubmissionFilters = {}
     status = 200
@@ -63,7 +65,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
             filters = {key: value for key, value in form.cleaned_data.items() if value}  # type: ignore[assignment]
         else:
             status = 400
-    submissions = submission_list_for_user(user=request.user, filters=filters)  # type: ignore[arg-type]
+    submissions = submission_list_for_user(user=request.user, filters=filters)
     page = Paginator(submissions, settings.PARLURE_SUBMISSIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -75,9 +77,9 @@ def submission_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def submission_remove(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    submission = submission_get_for_user(user=request.user, public_id=public_id)  # type: ignore[arg-type]
-    submission_delete(submission=submission, acting_user=request.user)  # type: ignore[arg-type]
+def submission_remove(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    submission = submission_get_for_user(user=request.user, public_id=public_id)
+    submission_delete(submission=submission, acting_user=request.user)
     messages.success(request, _("The submission was deleted."))
     return redirect("annotation:submission_list")
 

@@ -17,6 +17,6 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
-    def member(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def member(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
-            self.groups.add(Group.objects.get(name=MEMBER))
+            obj.groups.add(Group.objects.get(name=MEMBER))

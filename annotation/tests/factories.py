@@ -27,8 +27,8 @@ class PredictionFactory(factory.django.DjangoModelFactory[Prediction]):
 def done_submission(**kwargs: object) -> Submission:
     """A finished submission whose current prediction has the given label."""
     label = kwargs.pop("label", "soutenu")
-    submission = SubmissionFactory(**kwargs)
-    prediction = PredictionFactory(submission=submission, label=label)
+    submission = SubmissionFactory.create(**kwargs)
+    prediction = PredictionFactory.create(submission=submission, label=label)
     submission.current_prediction = prediction
     submission.status = Submission.Status.DONE
     submission.finished_at = timezone.now()

@@ -51,7 +51,7 @@ def test_classify_text_prints_one_json_line_per_input_line() -> None:
 @pytest.mark.django_db
 def test_export_samples_writes_inputs_and_outputs(tmp_path: Path) -> None:
     done = done_submission(label="familier", text="T'es où ?")
-    SubmissionFactory(text="Pas encore fini")
+    SubmissionFactory.create(text="Pas encore fini")
     out = tmp_path / "samples.csv"
     stderr = io.StringIO()
     call_command("export_samples", "--output", str(out), stderr=stderr)
@@ -59,6 +59,7 @@ def test_export_samples_writes_inputs_and_outputs(tmp_path: Path) -> None:
     assert len(rows) == 2
     by_text = {row["text"]: row for row in rows}
     assert by_text["T'es où ?"]["label"] == "familier"
+    assert done.current_prediction is not None
     assert by_text["T'es où ?"]["p_familier"] == str(done.current_prediction.scores["familier"])
     assert by_text["Pas encore fini"]["status"] == "queued"
     assert by_text["Pas encore fini"]["label"] == ""

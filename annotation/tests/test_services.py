@@ -73,7 +73,7 @@ def test_a_repeated_form_token_returns_the_first_submission(
 
 
 def test_start_then_record_finishes_the_submission() -> None:
-    submission = SubmissionFactory()
+    submission = SubmissionFactory.create()
     started = submission_start(submission_id=submission.pk)
     assert started is not None
     assert started.status == Submission.Status.RUNNING
@@ -91,7 +91,7 @@ def test_start_then_record_finishes_the_submission() -> None:
 
 
 def test_a_finished_submission_is_left_alone() -> None:
-    submission = SubmissionFactory()
+    submission = SubmissionFactory.create()
     submission_start(submission_id=submission.pk)
     prediction_record(submission_id=submission.pk, result=RESULT, latency_ms=1)
     assert submission_start(submission_id=submission.pk) is None
@@ -107,7 +107,7 @@ def test_a_missing_submission_is_nothing_to_do() -> None:
 
 @override_settings(PARLURE_MAX_ATTEMPTS=2)
 def test_a_job_whose_worker_keeps_dying_fails_with_a_reason() -> None:
-    submission = SubmissionFactory()
+    submission = SubmissionFactory.create()
     assert submission_start(submission_id=submission.pk) is not None  # worker dies
     assert submission_start(submission_id=submission.pk) is not None  # re-delivered, dies again
     assert submission_start(submission_id=submission.pk) is None

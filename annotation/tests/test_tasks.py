@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_task_classifies_with_the_real_model_and_is_safe_to_run_twice() -> None:
-    submission = SubmissionFactory(text="Wesh frérot, t'as capté le délire ? C'est trop ouf.")
+    submission = SubmissionFactory.create(
+        text="Wesh frérot, t'as capté le délire ? C'est trop ouf."
+    )
     tasks.classify_submission_task(submission.pk)
     tasks.classify_submission_task(submission.pk)  # a re-delivered message
     submission.refresh_from_db()
@@ -28,7 +30,7 @@ def test_the_task_classifies_with_the_real_model_and_is_safe_to_run_twice() -> N
 
 
 def test_a_deleted_submission_is_skipped() -> None:
-    submission = SubmissionFactory()
+    submission = SubmissionFactory.create()
     submission_id = submission.pk
     submission.delete()
     tasks.classify_submission_task(submission_id)
@@ -42,7 +44,7 @@ def test_a_model_error_fails_the_job_at_once_with_a_reason(
         raise RuntimeError("tensor shapes do not match")
 
     monkeypatch.setattr(tasks, "register_classify", broken)
-    submission = SubmissionFactory()
+    submission = SubmissionFactory.create()
     tasks.classify_submission_task(submission.pk)
     submission.refresh_from_db()
     assert submission.status == Submission.Status.FAILED

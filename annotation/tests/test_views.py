@@ -51,11 +51,9 @@ def test_a_double_click_creates_one_submission(member_client: Client, user: User
 
 
 def test_an_empty_text_gets_a_clear_message(member_client: Client) -> None:
-    response = member_client.post(
-        reverse("annotation:submission_new"), {"text": "   "}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = member_client.post(reverse("annotation:submission_new"), {"text": "   "})
     assert response.status_code == 400
-    assert "Please type or paste a text to annotate." in response.content.decode()
+    assert "Saisissez ou collez un texte à annoter." in response.content.decode()
     assert not Submission.objects.exists()
 
 
@@ -78,26 +76,23 @@ def test_the_default_limit_is_20000_characters(member_client: Client, user: User
 def test_the_status_endpoint_returns_the_rendered_result(member_client: Client, user: User) -> None:
     submission = done_submission(user=user, label="familier")
     response = member_client.get(
-        reverse("annotation:submission_status", args=[submission.public_id]),
-        HTTP_ACCEPT_LANGUAGE="en",
+        reverse("annotation:submission_status", args=[submission.public_id])
     )
     data = response.json()
     assert data["status"] == "done"
     assert data["finished"] is True
-    assert "colloquial (familier)" in data["html"]
+    assert "register-familier" in data["html"]
+    assert "<strong>familier</strong>" in data["html"]
     assert "test-version" in data["html"]
 
 
 def test_a_failed_job_shows_its_reason(member_client: Client, user: User) -> None:
-    submission = SubmissionFactory(
+    submission = SubmissionFactory.create(
         user=user,
         status=Submission.Status.FAILED,
         failure_reason="The job took longer than its time limit and was stopped.",
     )
-    page = member_client.get(
-        reverse("annotation:submission_detail", args=[submission.public_id]),
-        HTTP_ACCEPT_LANGUAGE="fr",
-    )
+    page = member_client.get(reverse("annotation:submission_detail", args=[submission.public_id]))
     assert "Le traitement a dépassé sa limite de temps et a été arrêté." in page.content.decode()
 
 

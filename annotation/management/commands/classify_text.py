@@ -66,6 +66,4 @@ class Command(BaseCommand):
                 stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
                 count += 1
             stdout.flush()
-        self.stderr.write(
-            f"classify_text: {count} lines classified with {classifier.model_version}"
-        )
+        return count, classifier.model_version

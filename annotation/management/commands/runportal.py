@@ -30,6 +30,10 @@ def _wait_for_port(host: str, port: int, timeout: float) -> bool:
     return False
 
 
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = "Start the web server and a Celery worker together, and print the portal's address."
 
@@ -51,6 +55,9 @@ class Command(BaseCommand):
         web_cmd = [*manage, "runserver", f"{host}:{port}"]
         # Each child in its own process group, so that stopping the portal stops their children
         # too (runserver's reloader, the worker's pool).
+        # A plain `kill` must stop the children too, not only Ctrl-C.
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+        signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)
         processes = [
             subprocess.Popen(worker_cmd, cwd=settings.BASE_DIR, start_new_session=True),
             subprocess.Popen(web_cmd, cwd=settings.BASE_DIR, start_new_session=True),
@@ -64,9 +71,13 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             self.stderr.write("Stopping Parlure…")
         finally:
-            for process in processes:
-                if process.poll() is None:
-                    os.killpg(process.pid, signal.SIGTERM)
+            worker, web = processes
+            # The worker's main process stops its pool itself (warm shutdown: the job in hand
+            # finishes); runserver's reloader child only goes with its process group.
+            if worker.poll() is None:
+                worker.terminate()
+            if web.poll() is None:
+                os.killpg(web.pid, signal.SIGTERM)
             for process in processes:
                 try:
                     process.wait(timeout=15)
