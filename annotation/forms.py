@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Register
+from .selectors import SubmissionFilters
 from .services import text_clean
 
 
@@ -41,3 +42,15 @@ class SubmissionFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def filters(self) -> SubmissionFilters:
+        """The filters that were filled in, for submission_list_for_user (call after is_valid)."""
+        data = self.cleaned_data
+        filters: SubmissionFilters = {}
+        if data.get("label"):
+            filters["label"] = data["label"]
+        if data.get("date_from"):
+            filters["date_from"] = data["date_from"]
+        if data.get("date_to"):
+            filters["date_to"] = data["date_to"]
+        return filters

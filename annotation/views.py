@@ -62,7 +62,7 @@ def submission_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = 200
     if form.is_bound:
         if form.is_valid():
-            filters = {key: value for key, value in form.cleaned_data.items() if value}  # type: ignore[assignment]
+            filters = form.filters()
         else:
             status = 400
     submissions = submission_list_for_user(user=request.user, filters=filters)

@@ -31,6 +31,9 @@ def _wait_for_port(host: str, port: int, timeout: float) -> bool:
 
 
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    # Once: a second signal (make and the terminal both forward one) must not cut the clean-up.
+    for name in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(name, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
@@ -56,8 +59,8 @@ class Command(BaseCommand):
         # Each child in its own process group, so that stopping the portal stops their children
         # too (runserver's reloader, the worker's pool).
         # A plain `kill` must stop the children too, not only Ctrl-C.
-        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-        signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)
+        for name in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(name, _raise_keyboard_interrupt)
         processes = [
             subprocess.Popen(worker_cmd, cwd=settings.BASE_DIR, start_new_session=True),
             subprocess.Popen(web_cmd, cwd=settings.BASE_DIR, start_new_session=True),
