@@ -40,8 +40,12 @@ if ! redis_up; then
   wait_for redis_up Redis
 fi
 
-if ! have msgfmt; then
-  echo "Installing gettext (translations)…" >&2
-  apt_install gettext
+# gettext compiles the translations; espeak-ng speaks the French test recordings.
+missing=()
+have msgfmt || missing+=(gettext)
+have espeak-ng || missing+=(espeak-ng)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]} from Debian's packages…" >&2
+  apt_install "${missing[@]}"
 fi
 echo "PostgreSQL and Redis are up." >&2

@@ -18,18 +18,24 @@ ROLE_LABELS = {MEMBER: _("Member"), REVIEWER: _("Reviewer"), ADMINISTRATOR: _("A
 # Roles that need the admin site.
 STAFF_ROLES = frozenset({REVIEWER, ADMINISTRATOR})
 
-# (app_label, codename) pairs. "All" is expanded by the migration to every permission of the app.
+# (app_label, codename) pairs; "*" is every permission of the app *when the migration runs*, so a
+# migration that adds models or changes this table must call roles_sync again.
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     MEMBER: [
         ("annotation", "add_submission"),
         ("annotation", "view_submission"),
         ("annotation", "delete_submission"),
         ("annotation", "view_prediction"),
+        ("annotation", "view_transcript"),
+        ("annotation", "change_segment"),
     ],
     REVIEWER: [
         ("annotation", "view_submission"),
         ("annotation", "view_prediction"),
         ("annotation", "change_prediction"),
+        ("annotation", "view_transcript"),
+        ("annotation", "view_segment"),
+        ("annotation", "view_transcriptrevision"),
         ("accounts", "view_user"),
     ],
     ADMINISTRATOR: [

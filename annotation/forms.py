@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import Register
+from .models import AudioRecording, Register
 from .selectors import SubmissionFilters
 from .services import text_clean
 
@@ -54,3 +54,24 @@ class SubmissionFilterForm(forms.Form):
         if data.get("date_to"):
             filters["date_to"] = data["date_to"]
         return filters
+
+
+class AudioSubmissionForm(forms.Form):
+    """An uploaded file or an in-page recording; the content is checked by the service."""
+
+    audio = forms.FileField(
+        label=_("Audio file"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "audio/*,.wav,.mp3,.m4a,.aac,.ogg,.opus,.webm,.flac"}
+        ),
+        error_messages={
+            "required": _("Choose an audio file or record yourself."),
+            "empty": _("The file is empty."),
+        },
+    )
+    source = forms.ChoiceField(
+        choices=AudioRecording.Source.choices,
+        initial=AudioRecording.Source.UPLOAD,
+        widget=forms.HiddenInput,
+    )
+    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)

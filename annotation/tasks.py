@@ -1,12 +1,14 @@
 """Celery tasks: thin glue that re-fetches by id, claims the row, and calls services.
 
-Tasks are safe to run twice: a finished submission is left alone, and a result is recorded under a
-row lock, so a re-delivered message (late acknowledgement after a worker died) never records a
-second prediction.
+Tasks are safe to run twice: a finished submission is left alone, and results are recorded under
+a row lock, so a re-delivered message (late acknowledgement after a worker died) never records a
+second prediction or a second transcript.
 """
 
 import logging
 import threading
+import time
+from pathlib import Path
 from typing import Any
 
 from celery import shared_task
@@ -15,24 +17,37 @@ from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from .classification import register_classify, register_warm_up
+from .classification import (
+    models_warm_up,
+    register_classify,
+    register_classify_many,
+    speech_transcribe,
+)
+from .models import AudioRecording, Transcript
 from .services import (
     REASON_MODEL_ERROR,
     REASON_TOO_LONG,
+    audio_missing_fail,
+    audio_purge_expired,
     prediction_record,
     submission_fail,
+    submission_progress_update,
     submission_start,
+    transcript_predictions_record,
+    transcript_record,
 )
 
 logger = logging.getLogger(__name__)
+
+# Only transient infrastructure errors are retried; anything else fails the job at once.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
 @shared_task(
     acks_late=True,
     soft_time_limit=60,
     time_limit=90,
-    # Only transient infrastructure errors are retried; anything else fails the job at once.
-    autoretry_for=(OperationalError, InterfaceError),
+    autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=2,
     max_retries=3,
 )
@@ -53,9 +68,101 @@ def classify_submission_task(submission_id: int) -> None:
     prediction_record(submission_id=submission_id, result=result, latency_ms=latency_ms)
 
 
+class JobCancelled(Exception):
+    """The person cancelled the job (or deleted it) while it ran."""
+
+
+class _ProgressReporter:
+    """Writes progress to the database at most once a second, and notices a cancellation."""
+
+    def __init__(self, submission_id: int) -> None:
+        self.submission_id = submission_id
+        self.last = 0.0
+
+    def __call__(self, fraction: float) -> None:
+        now = time.monotonic()
+        if fraction < 1.0 and now - self.last < 1.0:
+            return
+        self.last = now
+        if not submission_progress_update(submission_id=self.submission_id, progress=fraction):
+            raise JobCancelled
+
+
+@shared_task(
+    acks_late=True,
+    # Ten minutes of audio take about two on two cores; the limits leave room for a busy machine.
+    soft_time_limit=20 * 60,
+    time_limit=25 * 60,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=5,
+    max_retries=3,
+)
+def transcribe_submission_task(submission_id: int) -> None:
+    submission = submission_start(submission_id=submission_id)
+    if submission is None:
+        return
+    recording = AudioRecording.objects.filter(submission_id=submission_id).first()
+    if recording is None or not recording.is_available:
+        audio_missing_fail(submission_id=submission_id)
+        return
+    try:
+        result = speech_transcribe(Path(recording.file.path), _ProgressReporter(submission_id))
+    except JobCancelled:
+        logger.info("transcription of submission %s cancelled", submission_id)
+        return
+    except SoftTimeLimitExceeded:
+        submission_fail(submission_id=submission_id, reason=REASON_TOO_LONG)
+        return
+    except Exception:
+        logger.exception("transcription of submission %s failed", submission_id)
+        submission_fail(submission_id=submission_id, reason=REASON_MODEL_ERROR)
+        return
+    transcript_record(submission_id=submission_id, result=result)
+
+
+@shared_task(
+    acks_late=True,
+    soft_time_limit=120,
+    time_limit=150,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    max_retries=3,
+)
+def classify_transcript_task(transcript_id: int, version: int) -> None:
+    """The register of a transcript, whole and per segment, for one version of its text."""
+    transcript = Transcript.objects.filter(pk=transcript_id).first()
+    if transcript is None or transcript.version != version:
+        return  # deleted, or corrected again since: the newer version has its own task
+    segments = list(transcript.segments.order_by("index"))
+    texts = [transcript.submission.text, *[segment.text for segment in segments]]
+    try:
+        [whole, *parts], latency_ms = register_classify_many(texts)
+    except Exception:
+        logger.exception("classification of transcript %s failed", transcript_id)
+        submission_fail(submission_id=transcript.submission_id, reason=REASON_MODEL_ERROR)
+        return
+    transcript_predictions_record(
+        transcript_id=transcript_id,
+        version=version,
+        whole=whole,
+        segments=[(segment.index, part) for segment, part in zip(segments, parts, strict=True)],
+        latency_ms=latency_ms,
+    )
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def audio_purge_expired_task() -> int:
+    """Run by Celery beat: recordings are not kept longer than AUDIO_RETENTION_HOURS."""
+    deleted = audio_purge_expired()
+    if deleted:
+        logger.info("deleted %s expired recordings", deleted)
+    return deleted
+
+
 @worker_process_init.connect
 def _warm_up_models(**_kwargs: Any) -> None:
-    # After fork, in each child: the model is loaded once per process, never in the parent (the
+    # After fork, in each child: models are loaded once per process, never in the parent (the
     # inference libraries are not fork-safe). In a thread, so the child reports ready at once.
-    if getattr(settings, "PARLURE_WARM_UP_MODELS", True):
-        threading.Thread(target=register_warm_up, name="warm-up", daemon=True).start()
+    names = settings.PARLURE_WARM_UP_MODELS
+    if names:
+        threading.Thread(target=models_warm_up, args=(names,), name="warm-up", daemon=True).start()

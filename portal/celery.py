@@ -32,6 +32,16 @@ app.conf.update(
     task_default_queue="nlp",
     task_routes={
         "annotation.tasks.classify_submission_task": {"queue": "nlp"},
+        "annotation.tasks.classify_transcript_task": {"queue": "nlp"},
+        "annotation.tasks.transcribe_submission_task": {"queue": "asr"},
+        "annotation.tasks.audio_purge_expired_task": {"queue": "nlp"},
+    },
+    beat_schedule={
+        # Voice recordings are personal data: none outlives AUDIO_RETENTION_HOURS by much.
+        "purge-expired-audio": {
+            "task": "annotation.tasks.audio_purge_expired_task",
+            "schedule": 15 * 60,
+        },
     },
     broker_connection_retry_on_startup=True,
     worker_hijack_root_logger=False,

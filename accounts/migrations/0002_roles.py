@@ -12,7 +12,7 @@ def create_roles(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
-        ("annotation", "0001_initial"),
+        ("annotation", "0002_audio_transcripts"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

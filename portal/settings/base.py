@@ -160,6 +160,22 @@ else:
 # --- Parlure ------------------------------------------------------------------------------------
 PARLURE_TEXT_MAX_CHARS = env.int("PARLURE_TEXT_MAX_CHARS", default=20_000)
 PARLURE_SUBMISSIONS_PER_PAGE = 20
+# Audio: limits, storage outside any web-served folder, and how long a recording may be kept.
+PARLURE_AUDIO_ROOT = Path(env("PARLURE_AUDIO_ROOT", default=str(VAR_DIR / "audio")))
+PARLURE_AUDIO_MAX_BYTES = env.int("PARLURE_AUDIO_MAX_MB", default=25) * 1024 * 1024
+PARLURE_AUDIO_MAX_SECONDS = env.float("PARLURE_AUDIO_MAX_SECONDS", default=10 * 60)
+PARLURE_AUDIO_MIN_SECONDS = 0.3
+AUDIO_RETENTION_HOURS = env.float("AUDIO_RETENTION_HOURS", default=24)
+FILE_UPLOAD_HANDLERS = [
+    "annotation.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Models each worker process loads as soon as it starts (the first job then needn't wait):
+# a worker for the nlp queue alone only needs "register".
+PARLURE_WARM_UP_MODELS: list[str] = env.list(
+    "PARLURE_WARM_UP_MODELS", default=["register", "speech"]
+)
 # A job re-delivered this many times (its worker died each time) fails instead of looping.
 PARLURE_MAX_ATTEMPTS = env.int("PARLURE_MAX_ATTEMPTS", default=3)
 

@@ -49,6 +49,8 @@
         })
         .then(function (data) {
           result.innerHTML = data.html;
+          // Scripts for what the html holds (the transcript editor) set themselves up on this.
+          result.dispatchEvent(new CustomEvent("parlure:result-updated", { bubbles: true, detail: data }));
           if (data.finished) {
             result.setAttribute("aria-busy", "false");
             return;

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from parlure_ml.paths import E5_SUBDIR, default_model_dir
+from parlure_ml.speech.sources import WHISPER_SUBDIR
 
 
 def _wait_for_port(host: str, port: int, timeout: float) -> bool:
@@ -47,7 +48,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         host, _sep, port = options["addrport"].rpartition(":")
         host = host or "127.0.0.1"
-        if not (default_model_dir() / E5_SUBDIR).is_dir():
+        if not all((default_model_dir() / sub).is_dir() for sub in (E5_SUBDIR, WHISPER_SUBDIR)):
             raise CommandError("The models are not assembled yet: run `make setup` first.")
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         worker_cmd = [

@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
-
-from .models import Prediction, Submission
+from annotation.models import Prediction, Submission
 
 if TYPE_CHECKING:
     from parlure_ml.register import RegisterPrediction
@@ -78,7 +77,7 @@ def submission_create_text(
 
 
 def _enqueue_classification(submission: Submission) -> None:
-    from .tasks import classify_submission_task
+    from annotation.tasks import classify_submission_task
 
     # Only once the row is committed: otherwise a fast worker would not find it.
     submission_id = submission.pk
@@ -148,5 +147,10 @@ def _mark_failed(submission: Submission, reason: str) -> None:
 
 @transaction.atomic
 def submission_delete(*, submission: Submission, acting_user: User) -> None:
+    """Delete a submission with everything about it, its audio file included."""
+    recording = getattr(submission, "audio", None)
+    if recording is not None and recording.file:
+        name, storage = recording.file.name, recording.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
     logger.info("submission %s deleted by user %s", submission.pk, acting_user.pk)
     submission.delete()

@@ -1,4 +1,4 @@
-"""What people submit and what the models say about it.
+"""Submissions (what people send) and predictions (what the register model says of them).
 
 Every interaction with a model goes through the database: a Submission row holds the input, a
 Prediction row holds one model's output for it. A submission keeps every prediction ever made for
@@ -28,6 +28,7 @@ class Submission(models.Model):
         RUNNING = "running", _("running")
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
 
     # Used in URLs instead of the sequential key, so ids say nothing about other people's work.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -38,7 +39,8 @@ class Submission(models.Model):
         verbose_name=_("user"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
-    text = models.TextField(_("text"))
+    # For audio, the current transcript: what the register model reads. Empty until transcribed.
+    text = models.TextField(_("text"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
@@ -47,6 +49,8 @@ class Submission(models.Model):
     # submission the first click created, instead of a duplicate.
     client_token = models.UUIDField(_("form token"), null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Share of the work done, 0 to 1, while a long job (a transcription) runs.
+    progress = models.FloatField(_("progress"), default=0.0)
     current_prediction = models.OneToOneField(
         "Prediction",
         on_delete=models.SET_NULL,
@@ -75,7 +79,7 @@ class Submission(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED}
+        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED}
 
     @property
     def duration_ms(self) -> int | None:
@@ -97,6 +101,17 @@ class Prediction(models.Model):
     scores = models.JSONField(_("scores"))
     model_version = models.CharField(_("model version"), max_length=100)
     latency_ms = models.PositiveIntegerField(_("model time (ms)"))
+    # Set when the prediction is about one transcript segment rather than the whole submission.
+    segment = models.ForeignKey(
+        "Segment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="predictions",
+        verbose_name=_("segment"),
+    )
+    # The transcript version the prediction was made on (audio only): corrections make new ones.
+    transcript_version = models.PositiveIntegerField(_("transcript version"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -9,14 +9,67 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from annotation.forms import AudioSubmissionForm, SubmissionFilterForm, TextSubmissionForm
+from annotation.models import Submission
+from annotation.selectors import (
+    SubmissionFilters,
+    submission_get_for_user,
+    submission_list_for_user,
+)
+from annotation.services import submission_create_text, submission_delete
 
-from .forms import SubmissionFilterForm, TextSubmissionForm
-from .selectors import SubmissionFilters, submission_get_for_user, submission_list_for_user
-from .services import submission_create_text, submission_delete
+
+def new_submission_context(
+    text_form: TextSubmissionForm, audio_form: AudioSubmissionForm | None = None
+) -> dict[str, object]:
+    """The new-submission page: a text form and an audio form (upload or record)."""
+    token = uuid.uuid4()
+    return {
+        "form": text_form,
+        "audio_form": audio_form or AudioSubmissionForm(initial={"client_token": token}),
+        "client_token": token,
+        "audio_url": reverse("annotation:submission_new_audio"),
+        "audio_max_mb": f"{settings.PARLURE_AUDIO_MAX_BYTES / 1024 / 1024:g}",
+        "audio_max_seconds": int(settings.PARLURE_AUDIO_MAX_SECONDS),
+        "audio_retention_hours": f"{settings.AUDIO_RETENTION_HOURS:g}",
+    }
+
+
+def result_context(submission: Submission) -> dict[str, object]:
+    """What the result area shows: the label, or for audio the job's progress and the editor."""
+    context: dict[str, object] = {
+        "submission": submission,
+        "retention_hours": f"{settings.AUDIO_RETENTION_HOURS:g}",
+    }
+    transcript = getattr(submission, "transcript", None)
+    if transcript is None:
+        return context
+    public_id = submission.public_id
+    recording = getattr(submission, "audio", None)
+    context.update(
+        transcript=transcript,
+        segments=list(transcript.segments.select_related("current_prediction").order_by("index")),
+        audio_src=(
+            reverse("annotation:submission_audio", args=[public_id])
+            if recording is not None and recording.is_available
+            else None
+        ),
+        segment_save_url_template=reverse("annotation:segment_save", args=[public_id, 0]).replace(
+            "/0/", "/__INDEX__/"
+        ),
+        validate_url=reverse("annotation:transcript_validate", args=[public_id]),
+        history_url=reverse("annotation:transcript_history", args=[public_id]),
+        export_urls={
+            fmt: reverse("annotation:transcript_export", args=[public_id, fmt])
+            for fmt in ("txt", "srt", "vtt", "json")
+        },
+    )
+    return context
 
 
 @login_required
@@ -31,16 +84,17 @@ def submission_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 client_token=form.cleaned_data["client_token"],
             )
             return redirect("annotation:submission_detail", public_id=submission.public_id)
-        return render(request, "annotation/submission_new.html", {"form": form}, status=400)
+        context = new_submission_context(form)
+        return render(request, "annotation/submission_new.html", context, status=400)
     form = TextSubmissionForm(initial={"client_token": uuid.uuid4()})
-    return render(request, "annotation/submission_new.html", {"form": form})
+    return render(request, "annotation/submission_new.html", new_submission_context(form))
 
 
 @login_required
 @require_GET
 def submission_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     submission = submission_get_for_user(user=request.user, public_id=public_id)
-    return render(request, "annotation/submission_detail.html", {"submission": submission})
+    return render(request, "annotation/submission_detail.html", result_context(submission))
 
 
 @login_required

@@ -1,0 +1,222 @@
+"""Transcripts: stored once per submission, corrected segment by segment, validated by a person.
+
+Every correction is a revision (who, when, before, after) and bumps the transcript's version; the
+register is classified again for each version, on the nlp queue, and a result for an older
+version is dropped.
+"""
+
+import logging
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from accounts.models import User
+from annotation.models import Prediction, Segment, Submission, Transcript, TranscriptRevision
+from parlure_ml.register import RegisterPrediction
+from parlure_ml.speech.transcriber import Transcript as SpeechTranscript
+
+from .audio import audio_delete
+from .submissions import _mark_failed, text_clean
+
+logger = logging.getLogger(__name__)
+
+REASON_NO_SPEECH = gettext_noop("No speech was detected in this recording.")
+REASON_AUDIO_GONE = gettext_noop("The recording was deleted before it could be transcribed.")
+
+
+def transcript_text(segments: Sequence[Segment]) -> str:
+    return " ".join(segment.text.strip() for segment in segments if segment.text.strip())
+
+
+@transaction.atomic
+def submission_progress_update(*, submission_id: int, progress: float) -> bool:
+    """Record how far a job is. Returns False when it should stop (cancelled or gone)."""
+    updated = Submission.objects.filter(pk=submission_id, status=Submission.Status.RUNNING).update(
+        progress=max(0.0, min(1.0, progress))
+    )
+    return updated == 1
+
+
+@transaction.atomic
+def submission_cancel(*, submission: Submission, acting_user: User) -> bool:
+    """Stop a job that has not finished; the worker notices at its next progress report."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.is_finished:
+        return False
+    submission.status = Submission.Status.CANCELLED
+    submission.finished_at = timezone.now()
+    submission.save(update_fields=["status", "finished_at"])
+    logger.info("submission %s cancelled by user %s", submission.pk, acting_user.pk)
+    return True
+
+
+@transaction.atomic
+def transcript_record(*, submission_id: int, result: SpeechTranscript) -> Transcript | None:
+    """Store the speech model's transcript and queue its classification.
+
+    A second call (a re-delivered task) finds the transcript already there and stores nothing.
+    No speech at all fails the job with a reason instead of storing an empty transcript.
+    """
+    submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+    if submission is None or submission.is_finished:
+        return None
+    if Transcript.objects.filter(submission=submission).exists():
+        return None
+    segments = [segment for segment in result.segments if segment.text.strip()]
+    if not segments:
+        _mark_failed(submission, REASON_NO_SPEECH)
+        return None
+    transcript = Transcript.objects.create(
+        submission=submission,
+        language=result.language or "",
+        detected_language=result.detected_language or "",
+        language_probability=result.language_probability,
+        duration_s=result.duration_s,
+        model=result.model,
+    )
+    stored = Segment.objects.bulk_create(
+        Segment(
+            transcript=transcript,
+            index=index,
+            start=segment.start,
+            end=segment.end,
+            text=segment.text.strip(),
+            words=[
+                {"start": w.start, "end": w.end, "word": w.word, "probability": w.probability}
+                for w in segment.words
+            ],
+        )
+        for index, segment in enumerate(segments)
+    )
+    submission.text = transcript_text(stored)
+    submission.progress = 1.0
+    submission.save(update_fields=["text", "progress"])
+    _enqueue_transcript_classification(transcript)
+    return transcript
+
+
+def _enqueue_transcript_classification(transcript: Transcript) -> None:
+    from annotation.tasks import classify_transcript_task
+
+    transcript_id, version = transcript.pk, transcript.version
+    transaction.on_commit(lambda: classify_transcript_task.delay(transcript_id, version))
+
+
+@transaction.atomic
+def transcript_predictions_record(
+    *,
+    transcript_id: int,
+    version: int,
+    whole: RegisterPrediction,
+    segments: Sequence[tuple[int, RegisterPrediction]],
+    latency_ms: int,
+) -> bool:
+    """Store the register of the whole transcript and of each segment, for one version.
+
+    Dropped (False) when the transcript has moved on to a newer version meanwhile, or when this
+    version was already classified (a re-delivered task).
+    """
+    transcript = (
+        Transcript.objects.select_for_update().select_related("submission").get(pk=transcript_id)
+    )
+    submission = transcript.submission
+    if transcript.version != version or submission.status in {
+        Submission.Status.FAILED,
+        Submission.Status.CANCELLED,
+    }:
+        return False
+    if Prediction.objects.filter(
+        submission=submission, segment__isnull=True, transcript_version=version
+    ).exists():
+        return False
+    submission.current_prediction = _prediction(submission, None, version, whole, latency_ms)
+    by_index = {segment.index: segment for segment in transcript.segments.all()}
+    for index, result in segments:
+        segment = by_index[index]
+        segment.current_prediction = _prediction(submission, segment, version, result, 0)
+        segment.save(update_fields=["current_prediction"])
+    fields = ["current_prediction"]
+    if submission.status != Submission.Status.DONE:
+        submission.status = Submission.Status.DONE
+        submission.finished_at = timezone.now()
+        fields += ["status", "finished_at"]
+    submission.save(update_fields=fields)
+    return True
+
+
+def _prediction(
+    submission: Submission,
+    segment: Segment | None,
+    version: int,
+    result: RegisterPrediction,
+    latency_ms: int,
+) -> Prediction:
+    return Prediction.objects.create(
+        submission=submission,
+        segment=segment,
+        transcript_version=version,
+        label=result.label,
+        scores={label: round(float(p), 6) for label, p in result.scores.items()},
+        model_version=result.model_version,
+        latency_ms=latency_ms,
+    )
+
+
+@transaction.atomic
+def transcript_correct(*, segment: Segment, text: str, acting_user: User) -> Segment:
+    """Replace a segment's text, record the revision, and classify the new version.
+
+    Saving the same text again (autosave, a double click) changes nothing.
+    """
+    segment = Segment.objects.select_for_update().select_related("transcript").get(pk=segment.pk)
+    transcript = Transcript.objects.select_for_update().get(pk=segment.transcript_id)
+    if transcript.validated_at is not None:
+        raise ValidationError(
+            _("This transcript was validated; it can no longer be changed."), code="validated"
+        )
+    text = text_clean(text)
+    if text == segment.text:
+        return segment
+    transcript.version += 1
+    transcript.save(update_fields=["version", "updated_at"])
+    TranscriptRevision.objects.create(
+        transcript=transcript,
+        segment=segment,
+        version=transcript.version,
+        author=acting_user,
+        before=segment.text,
+        after=text,
+    )
+    segment.text = text
+    segment.edited = True
+    segment.save(update_fields=["text", "edited"])
+    submission = Submission.objects.select_for_update().get(pk=transcript.submission_id)
+    submission.text = transcript_text(list(transcript.segments.order_by("index")))
+    submission.save(update_fields=["text"])
+    _enqueue_transcript_classification(transcript)
+    return segment
+
+
+@transaction.atomic
+def transcript_validate(*, transcript: Transcript, acting_user: User) -> Transcript:
+    """Mark the transcript correct; its audio is then no longer needed and is deleted."""
+    transcript = Transcript.objects.select_for_update().get(pk=transcript.pk)
+    if transcript.validated_at is None:
+        transcript.validated_at = timezone.now()
+        transcript.validated_by = acting_user
+        transcript.save(update_fields=["validated_at", "validated_by", "updated_at"])
+    recording = getattr(transcript.submission, "audio", None)
+    if recording is not None:
+        audio_delete(recording=recording, reason="transcript validated")
+    return transcript
+
+
+def audio_missing_fail(*, submission_id: int) -> None:
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+        if submission is not None and not submission.is_finished:
+            _mark_failed(submission, REASON_AUDIO_GONE)

@@ -1,0 +1,29 @@
+"""Stop reading an upload as soon as it passes the size limit, instead of spooling it to disk."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+
+
+class SizeLimitedUploadHandler(FileUploadHandler):
+    """First in FILE_UPLOAD_HANDLERS: counts each file's bytes and drops a file over the limit.
+
+    The rest of the request body is read and thrown away (no connection reset, so the browser
+    gets the page's message), the file never reaches request.FILES, and ``request.upload_too_large``
+    tells the view why.
+    """
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > settings.PARLURE_AUDIO_MAX_BYTES:
+            self.request.upload_too_large = True  # type: ignore[union-attr]
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None

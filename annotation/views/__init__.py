@@ -1,0 +1,33 @@
+from .audio import (
+    segment_save,
+    submission_audio,
+    submission_cancel_view,
+    submission_new_audio,
+    transcript_export_view,
+    transcript_history,
+    transcript_validate_view,
+)
+from .submissions import (
+    home,
+    submission_detail,
+    submission_list,
+    submission_new,
+    submission_remove,
+    submission_status,
+)
+
+__all__ = [
+    "home",
+    "segment_save",
+    "submission_audio",
+    "submission_cancel_view",
+    "submission_detail",
+    "submission_list",
+    "submission_new",
+    "submission_new_audio",
+    "submission_remove",
+    "submission_status",
+    "transcript_export_view",
+    "transcript_history",
+    "transcript_validate_view",
+]

@@ -1,0 +1,190 @@
+"""Audio pages and endpoints: send a recording, listen to it, correct and export its transcript."""
+
+import difflib
+import json
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.http import AuthenticatedHttpRequest
+from annotation.forms import AudioSubmissionForm, TextSubmissionForm
+from annotation.models import Segment
+from annotation.ranges import audio_content_type, ranged_file_response
+from annotation.selectors import submission_get_for_user
+from annotation.services import (
+    audio_too_large_message,
+    submission_cancel,
+    submission_create_audio,
+    transcript_correct,
+    transcript_validate,
+)
+from annotation.transcript_exports import EXPORT_FORMATS, transcript_export
+
+from .submissions import new_submission_context
+
+
+def _wants_json(request: AuthenticatedHttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+@require_POST
+def submission_new_audio(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Receive an uploaded or recorded file; JSON for the page's script, HTML without it."""
+    files = request.FILES  # parsing the body is what runs the size-limited upload handler
+    if getattr(request, "upload_too_large", False):
+        # The upload handler dropped the file: say why, rather than "this field is required".
+        form = AudioSubmissionForm()
+        form.errors["audio"] = form.error_class([audio_too_large_message()])
+        return _audio_form_invalid(request, form, status=413)
+    form = AudioSubmissionForm(request.POST, files)
+    status = 400
+    if form.is_valid():
+        upload = form.cleaned_data["audio"]
+        try:
+            submission, _created = submission_create_audio(
+                user=request.user,
+                file=upload,
+                size=upload.size,
+                original_name=upload.name or "",
+                source=form.cleaned_data["source"],
+                client_token=form.cleaned_data["client_token"],
+            )
+        except ValidationError as error:
+            form.add_error("audio", error)
+            status = 413 if error.code == "too_large" else 400
+        else:
+            url = reverse("annotation:submission_detail", args=[submission.public_id])
+            if _wants_json(request):
+                return JsonResponse({"url": url}, status=201)
+            return redirect(url)
+    return _audio_form_invalid(request, form, status=status)
+
+
+def _audio_form_invalid(
+    request: AuthenticatedHttpRequest, form: AudioSubmissionForm, *, status: int
+) -> HttpResponse:
+    if _wants_json(request):
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        return JsonResponse({"error": " ".join(errors)}, status=status)
+    context = new_submission_context(TextSubmissionForm(), audio_form=form)
+    return render(request, "annotation/submission_new.html", context, status=status)
+
+
+@login_required
+@require_GET
+def submission_audio(
+    request: AuthenticatedHttpRequest, public_id: str
+) -> HttpResponse | FileResponse:
+    """The recording, to its owner only, while it is kept."""
+    submission = submission_get_for_user(user=request.user, public_id=public_id)
+    recording = getattr(submission, "audio", None)
+    if recording is None or not recording.is_available:
+        raise Http404("No audio for this submission.")
+    path = Path(recording.file.path)
+    if not path.is_file():
+        raise Http404("No audio for this submission.")
+    response = ranged_file_response(request, path, audio_content_type(recording.file.name))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def segment_save(request: AuthenticatedHttpRequest, public_id: str, index: int) -> JsonResponse:
+    """Autosave of one corrected segment (JSON in, JSON out)."""
+    submission = submission_get_for_user(user=request.user, public_id=public_id)
+    transcript = getattr(submission, "transcript", None)
+    if transcript is None:
+        raise Http404("No transcript yet.")
+    segment = get_object_or_404(Segment, transcript=transcript, index=index)
+    try:
+        payload = json.loads(request.body or b"{}")
+        text = payload["text"]
+        if not isinstance(text, str):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": _('Send JSON like {"text": "…"}.')}, status=400)
+    before = segment.text
+    try:
+        saved = transcript_correct(segment=segment, text=text, acting_user=request.user)
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    transcript.refresh_from_db(fields=["version"])
+    return JsonResponse(
+        {"version": transcript.version, "text": saved.text, "changed": saved.text != before}
+    )
+
+
+@login_required
+@require_POST
+def transcript_validate_view(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
+    submission = submission_get_for_user(user=request.user, public_id=public_id)
+    transcript = getattr(submission, "transcript", None)
+    if transcript is None:
+        raise Http404("No transcript yet.")
+    transcript_validate(transcript=transcript, acting_user=request.user)
+    messages.success(request, _("Transcript validated. Its recording has been deleted."))
+    return redirect("annotation:submission_detail", public_id=submission.public_id)
+
+
+@login_required
+@require_POST
+def submission_cancel_view(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
+    submission = submission_get_for_user(user=request.user, public_id=public_id)
+    if submission_cancel(submission=submission, acting_user=request.user):
+        messages.success(request, _("The job was cancelled."))
+    return redirect("annotation:submission_detail", public_id=submission.public_id)
+
+
+@login_required
+@require_GET
+def transcript_export_view(
+    request: AuthenticatedHttpRequest, public_id: str, fmt: str
+) -> HttpResponse:
+    submission = submission_get_for_user(user=request.user, public_id=public_id)
+    if fmt not in EXPORT_FORMATS or not hasattr(submission, "transcript"):
+        raise Http404("No such export.")
+    response = HttpResponse(transcript_export(submission, fmt), content_type=EXPORT_FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="parlure-{submission.public_id}.{fmt}"'
+    return response
+
+
+def _word_diff(before: str, after: str) -> SafeString:
+    """Words removed in <del>, added in <ins>: a correction as a person reads it."""
+    old, new = before.split(), after.split()
+    parts: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new).get_opcodes():
+        if tag in {"delete", "replace"}:
+            parts.append(f"<del>{escape(' '.join(old[i1:i2]))}</del>")
+        if tag in {"insert", "replace"}:
+            parts.append(f"<ins>{escape(' '.join(new[j1:j2]))}</ins>")
+        if tag == "equal":
+            parts.append(escape(" ".join(old[i1:i2])))
+    return mark_safe(" ".join(parts))
+
+
+@login_required
+@require_GET
+def transcript_history(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
+    submission = submission_get_for_user(user=request.user, public_id=public_id)
+    transcript = getattr(submission, "transcript", None)
+    if transcript is None:
+        raise Http404("No transcript yet.")
+    revisions = [
+        {"revision": revision, "diff": _word_diff(revision.before, revision.after)}
+        for revision in transcript.revisions.select_related("segment", "author").order_by(
+            "-version"
+        )
+    ]
+    context = {"submission": submission, "transcript": transcript, "revisions": revisions}
+    return render(request, "annotation/transcript_history.html", context)

@@ -1,0 +1,3 @@
+from parlure_ml.speech.cli import main
+
+raise SystemExit(main())

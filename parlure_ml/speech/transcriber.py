@@ -1,0 +1,214 @@
+"""Whisper base (CTranslate2, int8, CPU) through faster-whisper: audio in, timed words out.
+
+Decisions:
+
+- Language: Whisper's language detector always runs first, on the first 30 s of speech, even
+  when the caller asks for French. It costs one encoder pass, whatever the length: ~0.75 s on
+  2 cores, 15% of a 30 s clip's transcription at beam 5 (faster-whisper pays the same to detect
+  when given no language; reusing that pass for the first window needs its private API). The
+  transcript then reports both the language it was written in and what the detector heard, so
+  the portal can tell someone that their recording does not sound French instead of showing a
+  French-looking transcription of English. Transcription itself uses the requested language:
+  people decide, the detector only warns.
+- Silence: the Silero VAD filter runs before anything else; when it finds no speech we return an
+  empty transcript without running Whisper at all, since Whisper invents text ("Sous-titres
+  réalisés par...") on silence. Text is also not conditioned on the previous window
+  (`condition_on_previous_text=False`), which stops one hallucination from seeding the next;
+  faster-whisper already drops windows whose no-speech probability is high and log-probability
+  low.
+- Threads: `$PARLURE_TORCH_THREADS` (the encoder's setting; CTranslate2 uses it too), so one
+  variable sizes every model in a worker.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from parlure_ml.backbone.encoder import torch_threads
+from parlure_ml.paths import default_model_dir, force_offline
+from parlure_ml.speech.audio import SAMPLE_RATE, AudioSource, decode_audio
+from parlure_ml.speech.sources import WHISPER_SUBDIR
+
+if TYPE_CHECKING:
+    from faster_whisper import WhisperModel
+
+MODEL_NAME = "whisper-base-ct2-int8"
+COMPUTE_TYPE = "int8"  # int8 weights: ~2x faster than float32 on CPU for no measurable loss
+
+
+@dataclass(frozen=True)
+class Word:
+    start: float
+    end: float
+    word: str  # as Whisper writes it, with its leading space
+    probability: float
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    text: str
+    words: list[Word]
+
+
+@dataclass(frozen=True)
+class Transcript:
+    language: str | None  # the language the text is in; None only for silence with detection
+    # The detector's probability that the speech is in `language` (None when nothing was heard).
+    language_probability: float | None
+    duration_s: float
+    text: str
+    segments: list[Segment]
+    detected_language: str | None = None  # what the detector heard; may differ from `language`
+    model: str = MODEL_NAME
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: plain dicts, lists, strings and floats."""
+        return dataclasses.asdict(self)
+
+
+class Transcriber:
+    def __init__(self, model: WhisperModel) -> None:
+        self.model = model
+
+    @classmethod
+    def load(cls, model_dir: Path | None = None) -> Transcriber:
+        """Load `<model_dir>/whisper-base` (see `parlure_ml.assemble`); never downloads."""
+        force_offline()  # faster-whisper imports huggingface_hub, which reads these at import
+        from faster_whisper import WhisperModel
+
+        path = (model_dir or default_model_dir()) / WHISPER_SUBDIR
+        if not (path / "model.bin").is_file():
+            # A bare name would make faster-whisper download from the hub: refuse before that.
+            raise FileNotFoundError(
+                f"{path}: no assembled model; run python -m parlure_ml.assemble"
+            )
+        model = WhisperModel(
+            str(path),
+            device="cpu",
+            compute_type=COMPUTE_TYPE,
+            cpu_threads=torch_threads(),
+            local_files_only=True,
+        )
+        return cls(model)
+
+    def transcribe(
+        self,
+        source: AudioSource,
+        *,
+        language: str | None = "fr",
+        beam_size: int = 5,
+        vad: bool = True,
+        on_progress: Callable[[float], None] | None = None,
+        max_seconds: float | None = None,
+    ) -> Transcript:
+        """Transcribe `source` (a path or a binary file object) with word timings.
+
+        `language=None` transcribes in the detected language. `on_progress` receives the
+        fraction of the audio covered so far, never decreasing, ending with 1.0.
+        Raises `AudioError` for a file that cannot be decoded, or that decodes to more than
+        `max_seconds` (check files with `probe_audio` first: this is the backstop).
+        """
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        audio = decode_audio(source, max_seconds=max_seconds)
+        duration = len(audio) / SAMPLE_RATE
+        progress = _Progress(duration, on_progress)
+        speech = audio
+        if vad:
+            chunks = get_speech_timestamps(audio, VadOptions())
+            if not chunks:
+                progress.done()
+                return Transcript(language, None, round(duration, 3), "", [])
+            speech = np.concatenate([audio[c["start"] : c["end"]] for c in chunks])
+
+        detected, _, all_probs = self.model.detect_language(audio=speech)
+        language = language or detected
+        probabilities = dict(all_probs)
+        raw_segments, _info = self.model.transcribe(
+            audio,
+            language=language,
+            beam_size=beam_size,
+            vad_filter=vad,  # the same default VadOptions as above
+            word_timestamps=True,
+            condition_on_previous_text=False,
+        )
+        segments = []
+        for raw in raw_segments:  # lazy: each window is decoded when the loop asks for it
+            words = [
+                Word(float(w.start), float(w.end), w.word, round(float(w.probability), 4))
+                for w in raw.words or []
+            ]
+            segments.append(Segment(float(raw.start), float(raw.end), raw.text.strip(), words))
+            progress.reached(float(raw.end))
+        progress.done()
+        return Transcript(
+            language=language,
+            language_probability=round(float(probabilities.get(language, 0.0)), 4),
+            duration_s=round(duration, 3),
+            text=" ".join(s.text for s in segments if s.text),
+            segments=segments,
+            detected_language=detected,
+        )
+
+
+class _Progress:
+    """Turns segment end times into a non-decreasing fraction of the audio, ending at 1.0."""
+
+    def __init__(self, duration: float, callback: Callable[[float], None] | None) -> None:
+        self.duration = duration
+        self.callback = callback
+        self.last = 0.0
+
+    def reached(self, seconds: float) -> None:
+        if self.duration > 0:
+            self._report(min(1.0, seconds / self.duration))
+
+    def done(self) -> None:
+        self._report(1.0)
+
+    def _report(self, fraction: float) -> None:
+        # Strictly increasing, so 1.0 comes once: from the last segment or from done().
+        if fraction > self.last:
+            self.last = fraction
+            if self.callback is not None:
+                self.callback(fraction)
+
+
+_transcriber: Transcriber | None = None
+_lock = threading.Lock()
+
+
+def get_transcriber() -> Transcriber:
+    """The process-wide transcriber, loaded on first use: after a worker forks, never at import."""
+    global _transcriber
+    if _transcriber is None:
+        with _lock:
+            if _transcriber is None:
+                _transcriber = Transcriber.load()
+    return _transcriber
+
+
+def _forget_in_child() -> None:
+    # CTranslate2 is not fork-safe (its thread pools do not survive fork): a child process
+    # loads its own copy on first use instead.
+    global _transcriber, _lock
+    _transcriber = None
+    _lock = threading.Lock()
+    vad = sys.modules.get("faster_whisper.vad")
+    if vad is not None:  # its ONNX Runtime session is cached per process, for the same reason
+        vad.get_vad_model.cache_clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)

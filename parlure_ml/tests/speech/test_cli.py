@@ -1,0 +1,60 @@
+import io
+import json
+import subprocess
+import sys
+
+from parlure_ml.paths import REPO_ROOT
+from parlure_ml.speech.cli import transcribe_files
+
+
+def test_one_json_line_per_file_and_bad_files_do_not_stop_the_rest(
+    transcriber, french_wav, tmp_path
+):
+    page = tmp_path / "page.wav"
+    page.write_text("<!DOCTYPE html><html></html>")
+    missing = str(tmp_path / "missing.wav")
+    out, log = io.StringIO(), io.StringIO()
+
+    failures = transcribe_files(
+        [str(page), str(french_wav), missing],
+        out=out,
+        log=log,
+        beam_size=1,
+        transcriber=transcriber,
+    )
+
+    bad, good, absent = (json.loads(line) for line in out.getvalue().splitlines())
+    assert failures == 2
+    assert bad == {
+        "path": str(page),
+        "error": {"code": "not_audio", "message": "This file is not an audio recording."},
+    }
+    assert good["path"] == str(french_wav)
+    assert good["language"] == "fr"
+    assert good["duration_s"] == 8.619
+    assert "bonjour" in good["text"].lower()
+    assert set(good["segments"][0]) == {"start", "end", "text", "words"}
+    assert set(good["segments"][0]["words"][0]) == {"start", "end", "word", "probability"}
+    assert absent["path"] == missing
+    assert absent["error"]["code"] == "unreadable"
+    assert f"{page}: not_audio" in log.getvalue()
+
+
+def test_module_entry_point(tmp_path, whisper_model_dir):
+    empty = tmp_path / "empty.webm"
+    empty.touch()
+
+    result = subprocess.run(
+        [sys.executable, "-m", "parlure_ml.speech", str(empty)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == {
+        "path": str(empty),
+        "error": {"code": "empty", "message": "The file is empty."},
+    }
+    assert "model ready" in result.stderr

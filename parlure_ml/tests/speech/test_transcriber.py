@@ -1,0 +1,218 @@
+"""Transcription with the real Whisper base model, on espeak-ng speech (behaviour, not accuracy)."""
+
+import json
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from parlure_ml.speech import transcriber as transcriber_module
+from parlure_ml.speech.audio import AudioError
+from parlure_ml.speech.transcriber import Segment, Transcriber, Transcript, Word, get_transcriber
+from parlure_ml.tests.speech.media import FORMATS, encode, write_wav
+
+
+def _check_timings(transcript: Transcript) -> None:
+    previous_end = 0.0
+    for segment in transcript.segments:
+        assert segment.words, segment
+        assert segment.start <= segment.end <= transcript.duration_s + 0.05
+        for word in segment.words:
+            assert previous_end - 0.01 <= word.start <= word.end <= transcript.duration_s + 0.05
+            assert 0 <= word.probability <= 1
+            previous_end = word.end
+
+
+def test_french_speech(transcriber: Transcriber, french_wav: Path):
+    progress: list[float] = []
+
+    transcript = transcriber.transcribe(french_wav, on_progress=progress.append)
+
+    assert transcript.language == "fr"
+    assert transcript.detected_language == "fr"
+    assert transcript.language_probability is not None
+    assert transcript.language_probability > 0.5
+    assert transcript.duration_s == pytest.approx(8.619, abs=0.01)
+    assert len(transcript.segments) >= 2
+    assert "bonjour" in transcript.text.lower()
+    assert "paris" in transcript.text.lower()
+    assert transcript.text == " ".join(s.text for s in transcript.segments)
+    _check_timings(transcript)
+    assert progress == sorted(progress)
+    assert len(progress) >= 2
+    assert progress[-1] == 1.0
+    assert progress.count(1.0) == 1
+
+
+def test_to_dict_is_json_ready(transcriber: Transcriber, french_wav: Path):
+    transcript = transcriber.transcribe(french_wav, beam_size=1)
+
+    data = json.loads(json.dumps(transcript.to_dict()))
+
+    assert data["text"] == transcript.text
+    assert data["language"] == "fr"
+    first = transcript.segments[0]
+    assert data["segments"][0] == {
+        "start": first.start,
+        "end": first.end,
+        "text": first.text,
+        "words": [
+            {"start": w.start, "end": w.end, "word": w.word, "probability": w.probability}
+            for w in first.words
+        ],
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_compressed_formats(transcriber, french_wav, tmp_path, fmt):
+    path = tmp_path / f"speech.{fmt}"
+    encode(french_wav, path, *FORMATS[fmt])
+
+    transcript = transcriber.transcribe(path, beam_size=1)
+
+    assert transcript.detected_language == "fr"
+    assert "bonjour" in transcript.text.lower()
+    _check_timings(transcript)
+
+
+def test_recorder_webm_from_a_file_object(transcriber, recorder_webm):
+    with recorder_webm.open("rb") as fh:
+        transcript = transcriber.transcribe(fh, beam_size=1)
+
+    assert transcript.duration_s == pytest.approx(8.619, abs=0.03)
+    assert "bonjour" in transcript.text.lower()
+
+
+def test_english_is_detected(transcriber, english_wav):
+    transcript = transcriber.transcribe(english_wav, language=None, beam_size=1)
+
+    assert transcript.language == "en"
+    assert transcript.detected_language == "en"
+    assert transcript.language_probability is not None
+    assert transcript.language_probability > 0.5
+    assert "weather" in transcript.text.lower()
+
+
+def test_english_sent_as_french_is_flagged(transcriber, english_wav):
+    transcript = transcriber.transcribe(english_wav, language="fr", beam_size=1)
+
+    assert transcript.language == "fr"
+    assert transcript.detected_language == "en"
+    assert transcript.language_probability is not None
+    assert transcript.language_probability < 0.1  # how French it sounds: hardly
+
+
+@pytest.mark.parametrize(
+    "samples",
+    [
+        pytest.param(np.zeros(8 * 16000), id="silence"),
+        pytest.param(np.random.default_rng(0).normal(0, 0.1, 8 * 16000), id="white-noise"),
+        pytest.param(0.3 * np.sin(np.arange(8 * 16000) * 2 * np.pi * 440 / 16000), id="tone"),
+    ],
+)
+def test_no_speech_gives_no_text(transcriber, tmp_path, samples):
+    path = write_wav(tmp_path / "nothing.wav", samples)
+    progress: list[float] = []
+
+    transcript = transcriber.transcribe(path, on_progress=progress.append)
+
+    assert transcript == Transcript(
+        language="fr", language_probability=None, duration_s=8.0, text="", segments=[]
+    )
+    assert progress == [1.0]
+
+
+def test_silence_with_detection_has_no_language(transcriber, tmp_path):
+    path = write_wav(tmp_path / "silence.wav", np.zeros(3 * 16000))
+
+    transcript = transcriber.transcribe(path, language=None)
+
+    assert (transcript.language, transcript.detected_language, transcript.text) == (None, None, "")
+
+
+def test_silence_around_speech_keeps_timings_on_the_original_clock(
+    transcriber, french_wav, tmp_path
+):
+    from parlure_ml.speech.audio import decode_audio
+
+    speech = decode_audio(french_wav)
+    padded = np.concatenate([np.zeros(5 * 16000), speech, np.zeros(5 * 16000)])
+    path = write_wav(tmp_path / "padded.wav", padded)
+
+    transcript = transcriber.transcribe(path, beam_size=1)
+
+    assert transcript.segments[0].start >= 4.5  # the VAD cut the silence, times were restored
+    assert transcript.segments[-1].end <= 5 + 8.7
+    assert "bonjour" in transcript.text.lower()
+
+
+def test_undecodable_file_raises_audio_error(transcriber, tmp_path):
+    path = tmp_path / "page.wav"
+    path.write_text("<html></html>")
+
+    with pytest.raises(AudioError) as caught:
+        transcriber.transcribe(path)
+
+    assert caught.value.code == "not_audio"
+
+
+def test_max_seconds_is_a_backstop(transcriber, french_wav):
+    with pytest.raises(AudioError) as caught:
+        transcriber.transcribe(french_wav, max_seconds=5)
+
+    assert caught.value.code == "too_long"
+
+
+def test_missing_model_is_not_downloaded(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"run python -m parlure_ml\.assemble"):
+        Transcriber.load(tmp_path)
+
+
+@pytest.fixture
+def fake_load(monkeypatch):
+    """Replace the model load by a cheap stand-in, and start from an empty singleton."""
+    calls: list[object] = []
+
+    def load(cls, model_dir=None):
+        calls.append(object())
+        return calls[-1]
+
+    monkeypatch.setattr(transcriber_module, "_transcriber", None)
+    monkeypatch.setattr(Transcriber, "load", classmethod(load))
+    return calls
+
+
+def test_get_transcriber_loads_once_across_threads(fake_load):
+    results: list[object] = []
+    threads = [threading.Thread(target=lambda: results.append(get_transcriber())) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(fake_load) == 1
+    assert results == [fake_load[0]] * 8
+
+
+def test_forked_child_loads_its_own_transcriber(fake_load):
+    parent = get_transcriber()
+
+    pid = os.fork()
+    if pid == 0:  # child: must not reuse the parent's model
+        os._exit(0 if transcriber_module._transcriber is None else 1)
+    _, status = os.waitpid(pid, 0)
+
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert get_transcriber() is parent
+
+
+def test_dataclasses_hold_plain_values():
+    word = Word(start=0.0, end=0.5, word=" Bonjour", probability=0.9)
+    segment = Segment(start=0.0, end=0.5, text="Bonjour", words=[word])
+
+    assert Transcript("fr", 0.9, 0.5, "Bonjour", [segment]).to_dict()["segments"][0]["words"] == [
+        {"start": 0.0, "end": 0.5, "word": " Bonjour", "probability": 0.9}
+    ]
