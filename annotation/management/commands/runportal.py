@@ -55,6 +55,9 @@ class Command(BaseCommand):
             sys.executable, "-m", "celery", "-A", "portal", "worker",
             "--queues", "nlp,asr", "--concurrency", str(options["concurrency"]),
             "--loglevel", "INFO", "--hostname", "parlure@%h",
+            # The periodic jobs (audio retention) run inside this one worker here; a deployment
+            # runs a single separate `celery beat`.
+            "--beat", "--schedule", str(settings.VAR_DIR / "celerybeat-schedule"),
         ]  # fmt: skip
         web_cmd = [*manage, "runserver", f"{host}:{port}"]
         # Each child in its own process group, so that stopping the portal stops their children
