@@ -1,18 +1,15 @@
-"""A real Celery worker process, on the real Redis broker, against the test database."""
+"""A real Celery worker process, on the real Redis broker, against the test database.
+
+The `worker` fixture (nlp queue) is in conftest.py, shared with the browser test.
+"""
 
 import os
 import signal
 import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
-from django.conf import settings
-from django.db import connection
 
 from accounts.models import User
 from annotation.models import Prediction, Submission
@@ -33,48 +30,6 @@ def _children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return found
-
-
-@pytest.fixture
-def worker() -> Iterator[subprocess.Popen[bytes]]:
-    """A worker on the nlp queue, connected to this test run's database and broker."""
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # nothing left from earlier runs
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--queues",
-            "nlp",
-            "--concurrency",
-            "1",
-            "--hostname",
-            f"test-{uuid.uuid4().hex[:8]}@%h",
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        start_new_session=True,
-    )
-    yield process
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 def _wait_for(submission: Submission, statuses: set[str], timeout: float) -> Submission:

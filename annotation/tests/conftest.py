@@ -1,0 +1,85 @@
+"""Fixtures for the annotation tests that need a real Celery worker process.
+
+The worker runs on the real Redis broker against this test run's database, so that a test sees
+what a person would: a job queued by a request, done by another process. test_worker.py uses the
+nlp queue alone; the browser test needs speech too (asr,nlp).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "browser: drives Chromium through Playwright against a live portal"
+    )
+
+
+@contextmanager
+def celery_worker(queues: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A worker process on `queues`, connected to this test run's database and broker."""
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # nothing left from earlier runs
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        # Recordings are written by the web process and read by the worker: one folder for both.
+        "PARLURE_AUDIO_ROOT": str(settings.PARLURE_AUDIO_ROOT),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--queues",
+            queues,
+            "--concurrency",
+            "1",
+            "--hostname",
+            f"test-{uuid.uuid4().hex[:8]}@%h",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def worker() -> Iterator[subprocess.Popen[bytes]]:
+    """A worker on the nlp queue (register classification)."""
+    with celery_worker("nlp") as process:
+        yield process
+
+
+@pytest.fixture
+def speech_worker() -> Iterator[subprocess.Popen[bytes]]:
+    """A worker on both queues: transcription (asr), then the register of the transcript (nlp)."""
+    with celery_worker("asr,nlp") as process:
+        yield process
