@@ -1,23 +1,9 @@
-"""Audio files for the portal's tests, made at test time (espeak-ng for speech)."""
+"""Audio made at test time for the portal's tests."""
 
 import io
 import math
 import struct
 import wave
-from pathlib import Path
-
-import pytest
-
-from parlure_ml.speech.synth import SHORT_FRENCH, SynthesisUnavailableError, synthesize
-
-
-@pytest.fixture(scope="session")
-def french_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("audio") / "bonjour.wav"
-    try:
-        return synthesize(SHORT_FRENCH, path)
-    except SynthesisUnavailableError as error:
-        pytest.skip(str(error))
 
 
 def wav_bytes(seconds: float, *, tone_hz: float | None = None, rate: int = 16_000) -> bytes:

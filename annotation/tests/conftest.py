@@ -2,7 +2,7 @@
 
 The worker runs on the real Redis broker against this test run's database, so that a test sees
 what a person would: a job queued by a request, done by another process. test_worker.py uses the
-nlp queue alone; the browser test needs speech too (asr,nlp).
+nlp queue alone; the browser test needs speech too (asr,nlp). Also: French speech to upload.
 """
 
 import os
@@ -12,11 +12,14 @@ import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import redis
 from django.conf import settings
 from django.db import connection
+
+from parlure_ml.speech.synth import SHORT_FRENCH, synthesize
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -83,3 +86,9 @@ def speech_worker() -> Iterator[subprocess.Popen[bytes]]:
     """A worker on both queues: transcription (asr), then the register of the transcript (nlp)."""
     with celery_worker("asr,nlp") as process:
         yield process
+
+
+@pytest.fixture(scope="session")
+def french_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Robotic French speech (espeak-ng): good for behaviour, not for accuracy."""
+    return synthesize(SHORT_FRENCH, tmp_path_factory.mktemp("audio") / "bonjour.wav")

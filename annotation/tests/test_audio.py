@@ -16,9 +16,7 @@ from accounts.models import User
 from annotation import tasks
 from annotation.models import AudioRecording, Prediction, Submission, Transcript
 from annotation.services import REASON_NO_SPEECH, audio_purge_expired
-from annotation.tests.audio_fixtures import french_wav, wav_bytes
-
-__all__ = ["french_wav"]  # a fixture, imported for pytest
+from annotation.tests.audio_fixtures import wav_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,7 @@ import pytest
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
-from accounts.tests.factories import PASSWORD, UserFactory
-from parlure_ml.speech.synth import SHORT_FRENCH, SynthesisUnavailableError, synthesize
+from accounts.tests.factories import PASSWORD
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -51,18 +50,13 @@ CORRECTION = "Bonjour à tous, ceci est une correction faite dans le navigateur.
 
 
 @pytest.fixture(scope="module")
-def voice(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """French speech as a 48 kHz mono WAV: what Chromium's fake microphone plays, in a loop."""
-    folder = tmp_path_factory.mktemp("voice")
-    try:
-        spoken = synthesize(SHORT_FRENCH, folder / "espeak.wav")
-    except SynthesisUnavailableError as error:
-        pytest.skip(str(error))
+def voice(french_wav: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The French test speech as a 48 kHz mono WAV: what Chromium's fake microphone plays."""
     sox = shutil.which("sox")
     if sox is None:
-        return spoken  # Chromium resamples; 48 kHz only spares it the work
-    resampled = folder / "voice.wav"
-    subprocess.run([sox, str(spoken), "-r", "48000", "-c", "1", str(resampled)], check=True)
+        return french_wav  # Chromium resamples; 48 kHz only spares it the work
+    resampled = tmp_path_factory.mktemp("voice") / "voice.wav"
+    subprocess.run([sox, str(french_wav), "-r", "48000", "-c", "1", str(resampled)], check=True)
     return resampled
 
 
@@ -137,9 +131,9 @@ def _correct_first_segment(page: "Page") -> None:
 
 
 def test_record_send_transcribe_correct_and_find_the_correction(
-    speech_worker: subprocess.Popen[bytes], page: "Page"
+    speech_worker: subprocess.Popen[bytes], user: User, page: "Page"
 ) -> None:
-    user = UserFactory.create()
+    # `user` before `page`: the ORM refuses to run once Playwright's event loop is started.
     _log_in(page, user)
     _record_and_send(page)
     _correct_first_segment(page)

@@ -64,3 +64,26 @@ def test_export_samples_writes_inputs_and_outputs(tmp_path: Path) -> None:
     assert by_text["Pas encore fini"]["status"] == "queued"
     assert by_text["Pas encore fini"]["label"] == ""
     assert "2 submissions exported." in stderr.getvalue()
+
+
+def test_transcribe_prints_one_json_object_per_file(tmp_path: Path, french_wav: Path) -> None:
+    not_audio = tmp_path / "page.wav"
+    not_audio.write_text("<html><body>pas du son</body></html>")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
+    completed = subprocess.run(
+        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "transcribe",
+         str(french_wav), str(not_audio)],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert completed.returncode == 1  # one file failed
+    first, second = (json.loads(line) for line in completed.stdout.splitlines())
+    assert first["path"] == str(french_wav)
+    assert first["language"] == "fr"
+    assert first["duration_s"] > 3
+    assert "bonjour" in first["text"].lower()
+    assert first["segments"][0]["words"]
+    assert second == {
+        "path": str(not_audio),
+        "error": {"code": "not_audio", "message": second["error"]["message"]},
+    }
+    assert "1 of 2 files failed" in completed.stderr
