@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from parlure_ml.backbone.encoder import E5Encoder
+from parlure_ml.process_local import ProcessLocal
 from parlure_ml.register.head import LogisticHead
 
 LABELS = ("soutenu", "neutre", "familier")
@@ -71,27 +70,9 @@ class RegisterClassifier:
         ]
 
 
-_classifier: RegisterClassifier | None = None
-_lock = threading.Lock()
+_classifier = ProcessLocal(lambda: RegisterClassifier.load())
 
 
 def get_classifier() -> RegisterClassifier:
-    """The process-wide classifier, loaded on first use: after a worker forks, never at import."""
-    global _classifier
-    if _classifier is None:
-        with _lock:
-            if _classifier is None:
-                _classifier = RegisterClassifier.load()
-    return _classifier
-
-
-def _forget_in_child() -> None:
-    # A model inherited across fork shares the parent's torch thread pools, which are not
-    # fork-safe: the child loads its own copy on first use instead.
-    global _classifier, _lock
-    _classifier = None
-    _lock = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_in_child)
+    """The process-wide classifier, loaded on first use (after a worker forks, never at import)."""
+    return _classifier.get()

@@ -23,9 +23,7 @@ Decisions:
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +33,7 @@ import numpy as np
 
 from parlure_ml.backbone.encoder import torch_threads
 from parlure_ml.paths import default_model_dir, force_offline
+from parlure_ml.process_local import ProcessLocal
 from parlure_ml.speech.audio import SAMPLE_RATE, AudioSource, decode_audio
 from parlure_ml.speech.sources import WHISPER_SUBDIR
 
@@ -185,30 +184,16 @@ class _Progress:
                 self.callback(fraction)
 
 
-_transcriber: Transcriber | None = None
-_lock = threading.Lock()
+def _clear_vad_session() -> None:
+    # faster-whisper caches its VAD's ONNX Runtime session per process; it must not cross a fork.
+    vad = sys.modules.get("faster_whisper.vad")
+    if vad is not None:
+        vad.get_vad_model.cache_clear()
+
+
+_transcriber = ProcessLocal(lambda: Transcriber.load(), after_fork=_clear_vad_session)
 
 
 def get_transcriber() -> Transcriber:
     """The process-wide transcriber, loaded on first use: after a worker forks, never at import."""
-    global _transcriber
-    if _transcriber is None:
-        with _lock:
-            if _transcriber is None:
-                _transcriber = Transcriber.load()
-    return _transcriber
-
-
-def _forget_in_child() -> None:
-    # CTranslate2 is not fork-safe (its thread pools do not survive fork): a child process
-    # loads its own copy on first use instead.
-    global _transcriber, _lock
-    _transcriber = None
-    _lock = threading.Lock()
-    vad = sys.modules.get("faster_whisper.vad")
-    if vad is not None:  # its ONNX Runtime session is cached per process, for the same reason
-        vad.get_vad_model.cache_clear()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_in_child)
+    return _transcriber.get()

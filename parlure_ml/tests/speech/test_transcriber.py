@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from parlure_ml.process_local import ProcessLocal
 from parlure_ml.speech import transcriber as transcriber_module
 from parlure_ml.speech.audio import AudioError
 from parlure_ml.speech.transcriber import Segment, Transcriber, Transcript, Word, get_transcriber
@@ -180,7 +181,9 @@ def fake_load(monkeypatch):
         calls.append(object())
         return calls[-1]
 
-    monkeypatch.setattr(transcriber_module, "_transcriber", None)
+    monkeypatch.setattr(
+        transcriber_module, "_transcriber", ProcessLocal(lambda: Transcriber.load())
+    )
     monkeypatch.setattr(Transcriber, "load", classmethod(load))
     return calls
 
@@ -201,8 +204,8 @@ def test_forked_child_loads_its_own_transcriber(fake_load):
     parent = get_transcriber()
 
     pid = os.fork()
-    if pid == 0:  # child: must not reuse the parent's model
-        os._exit(0 if transcriber_module._transcriber is None else 1)
+    if pid == 0:  # child: must not reuse the parent's model, but load its own
+        os._exit(0 if get_transcriber() is not parent and len(fake_load) == 2 else 1)
     _, status = os.waitpid(pid, 0)
 
     assert os.waitstatus_to_exitcode(status) == 0
