@@ -5,12 +5,12 @@ import uuid
 from typing import TypedDict
 
 from django.core.exceptions import ValidationError as ValidationErrorType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
 
-from .models import Submission
+from .models import Segment, Submission, Transcript, TranscriptRevision
 
 
 class SubmissionFilters(TypedDict, total=False):
@@ -49,3 +49,19 @@ def submission_counts_for_user(*, user: User) -> dict[str, int]:
         done=Count("id", filter=Q(status=Submission.Status.DONE)),
         failed=Count("id", filter=Q(status=Submission.Status.FAILED)),
     )
+
+
+def segments_to_classify(*, transcript: Transcript) -> list[Segment]:
+    """Segments whose register is unknown or older than their latest correction."""
+    corrected_in = dict(
+        TranscriptRevision.objects.filter(transcript=transcript)
+        .values("segment_id")
+        .annotate(version=Max("version"))
+        .values_list("segment_id", "version")
+    )
+    return [
+        segment
+        for segment in transcript.segments.select_related("current_prediction").order_by("index")
+        if segment.current_prediction is None
+        or (segment.current_prediction.transcript_version or 0) < corrected_in.get(segment.pk, 0)
+    ]

@@ -24,6 +24,7 @@ from .classification import (
     speech_transcribe,
 )
 from .models import AudioRecording, Transcript
+from .selectors import segments_to_classify
 from .services import (
     REASON_MODEL_ERROR,
     REASON_TOO_LONG,
@@ -130,10 +131,12 @@ def transcribe_submission_task(submission_id: int) -> None:
 )
 def classify_transcript_task(transcript_id: int, version: int) -> None:
     """The register of a transcript, whole and per segment, for one version of its text."""
-    transcript = Transcript.objects.filter(pk=transcript_id).first()
+    transcript = Transcript.objects.filter(pk=transcript_id).select_related("submission").first()
     if transcript is None or transcript.version != version:
         return  # deleted, or corrected again since: the newer version has its own task
-    segments = list(transcript.segments.order_by("index"))
+    # Only the segments a correction changed (all of them the first time): the others' register
+    # has not changed, and re-predicting them would pile up identical rows.
+    segments = segments_to_classify(transcript=transcript)
     texts = [transcript.submission.text, *[segment.text for segment in segments]]
     try:
         [whole, *parts], latency_ms = register_classify_many(texts)

@@ -6,7 +6,9 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 
@@ -66,6 +68,17 @@ class AudioRecording(models.Model):
     @property
     def is_available(self) -> bool:
         return self.deleted_at is None and bool(self.file)
+
+
+@receiver(post_delete, sender=AudioRecording)
+def _delete_file_with_row(
+    sender: type[AudioRecording], instance: AudioRecording, **_: object
+) -> None:
+    # A signal, not a service: deleting a user or a submission (admin included) cascades to this
+    # row without going through any service, and the voice must not outlive it on disk.
+    if instance.file:
+        name, storage = instance.file.name, instance.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 class Transcript(models.Model):

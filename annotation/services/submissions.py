@@ -147,10 +147,6 @@ def _mark_failed(submission: Submission, reason: str) -> None:
 
 @transaction.atomic
 def submission_delete(*, submission: Submission, acting_user: User) -> None:
-    """Delete a submission with everything about it, its audio file included."""
-    recording = getattr(submission, "audio", None)
-    if recording is not None and recording.file:
-        name, storage = recording.file.name, recording.file.storage
-        transaction.on_commit(lambda: storage.delete(name))
+    """Delete a submission with everything about it (its audio file goes with its row)."""
     logger.info("submission %s deleted by user %s", submission.pk, acting_user.pk)
     submission.delete()

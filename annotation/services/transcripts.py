@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
-from annotation.models import Prediction, Segment, Submission, Transcript, TranscriptRevision
+from annotation.models import (
+    AudioRecording,
+    Prediction,
+    Segment,
+    Submission,
+    Transcript,
+    TranscriptRevision,
+)
 from parlure_ml.register import RegisterPrediction
 from parlure_ml.speech.transcriber import Transcript as SpeechTranscript
 
@@ -50,6 +57,9 @@ def submission_cancel(*, submission: Submission, acting_user: User) -> bool:
     submission.status = Submission.Status.CANCELLED
     submission.finished_at = timezone.now()
     submission.save(update_fields=["status", "finished_at"])
+    recording = AudioRecording.objects.filter(submission=submission).first()
+    if recording is not None:  # nothing will be transcribed: the voice is not needed any more
+        audio_delete(recording=recording, reason="job cancelled")
     logger.info("submission %s cancelled by user %s", submission.pk, acting_user.pk)
     return True
 
@@ -115,7 +125,10 @@ def transcript_predictions_record(
     segments: Sequence[tuple[int, RegisterPrediction]],
     latency_ms: int,
 ) -> bool:
-    """Store the register of the whole transcript and of each segment, for one version.
+    """Store the register of the whole transcript and of the given segments, for one version.
+
+    ``latency_ms`` is the time of the whole batch; each row gets its share (the model ran them
+    together, so no text has a time of its own).
 
     Dropped (False) when the transcript has moved on to a newer version meanwhile, or when this
     version was already classified (a re-delivered task).
@@ -133,11 +146,12 @@ def transcript_predictions_record(
         submission=submission, segment__isnull=True, transcript_version=version
     ).exists():
         return False
-    submission.current_prediction = _prediction(submission, None, version, whole, latency_ms)
+    share_ms = round(latency_ms / (1 + len(segments)))
+    submission.current_prediction = _prediction(submission, None, version, whole, share_ms)
     by_index = {segment.index: segment for segment in transcript.segments.all()}
     for index, result in segments:
         segment = by_index[index]
-        segment.current_prediction = _prediction(submission, segment, version, result, 0)
+        segment.current_prediction = _prediction(submission, segment, version, result, share_ms)
         segment.save(update_fields=["current_prediction"])
     fields = ["current_prediction"]
     if submission.status != Submission.Status.DONE:
@@ -177,6 +191,11 @@ def transcript_correct(*, segment: Segment, text: str, acting_user: User) -> Seg
     if transcript.validated_at is not None:
         raise ValidationError(
             _("This transcript was validated; it can no longer be changed."), code="validated"
+        )
+    status = Submission.objects.values_list("status", flat=True).get(pk=transcript.submission_id)
+    if status != Submission.Status.DONE:
+        raise ValidationError(
+            _("This transcript cannot be corrected while its job is not done."), code="not_done"
         )
     text = text_clean(text)
     if text == segment.text:

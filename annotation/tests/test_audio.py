@@ -326,3 +326,64 @@ def test_someone_elses_audio_and_transcript_are_not_found(
         assert getattr(client, method)(reverse(name, args=args)).status_code == 404, name
     theirs.transcript.refresh_from_db()
     assert theirs.transcript.validated_at is None
+
+
+def test_deleting_a_person_deletes_their_recordings_from_disk(
+    member_client: Client,
+    user: User,
+    french_wav: Path,
+    audio_root: Path,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    _upload(member_client, "a.wav", french_wav.read_bytes())
+    assert len(_stored_files(audio_root)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        user.delete()
+    assert _stored_files(audio_root) == []
+
+
+def test_cancelling_deletes_the_recording_at_once(
+    member_client: Client,
+    french_wav: Path,
+    audio_root: Path,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    _upload(member_client, "a.wav", french_wav.read_bytes())
+    submission = Submission.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(reverse("annotation:submission_cancel", args=[submission.public_id]))
+    assert _stored_files(audio_root) == []
+    assert AudioRecording.objects.get().deleted_at is not None
+
+
+def test_a_correction_reclassifies_only_the_segment_it_changed(
+    member_client: Client, french_wav: Path
+) -> None:
+    submission = _transcribed(member_client, french_wav)
+    transcript = submission.transcript
+    segments = transcript.segments.count()
+    before = Prediction.objects.filter(submission=submission).count()
+    assert before == 1 + segments
+    member_client.post(
+        reverse("annotation:segment_save", args=[submission.public_id, 0]),
+        json.dumps({"text": "Une autre phrase."}),
+        content_type="application/json",
+    )
+    tasks.classify_transcript_task(transcript.pk, 2)
+    new = Prediction.objects.filter(submission=submission, transcript_version=2)
+    assert sorted((p.segment.index if p.segment else -1) for p in new) == [-1, 0]
+
+
+def test_a_transcript_cannot_be_corrected_before_its_job_is_done(
+    member_client: Client, french_wav: Path
+) -> None:
+    _upload(member_client, "a.wav", french_wav.read_bytes())
+    submission = Submission.objects.get()
+    tasks.transcribe_submission_task(submission.pk)  # transcribed, not yet classified
+    response = member_client.post(
+        reverse("annotation:segment_save", args=[submission.public_id, 0]),
+        json.dumps({"text": "Trop tôt."}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "not done" in response.json()["error"] or "pas terminé" in response.json()["error"]
