@@ -40,10 +40,12 @@ if ! redis_up; then
   wait_for redis_up Redis
 fi
 
-# gettext compiles the translations; espeak-ng speaks the French test recordings.
+# gettext compiles the translations; espeak-ng speaks the French test recordings; Chromium runs
+# the browser test (fed a WAV as its microphone).
 missing=()
 have msgfmt || missing+=(gettext)
 have espeak-ng || missing+=(espeak-ng)
+have chromium || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} from Debian's packages…" >&2
   apt_install "${missing[@]}"

@@ -81,6 +81,10 @@ def _delete_file_with_row(
         transaction.on_commit(lambda: storage.delete(name))
 
 
+# Below this probability of French (from the speech model's language detector), the page warns.
+NOT_FRENCH_BELOW = 0.25
+
+
 class Transcript(models.Model):
     submission = models.OneToOneField(
         "Submission",
@@ -116,8 +120,16 @@ class Transcript(models.Model):
 
     @property
     def not_french(self) -> bool:
-        """The speech detector heard another language than French."""
-        return bool(self.detected_language) and self.detected_language != "fr"
+        """The speech detector heard another language, and French seemed unlikely to it.
+
+        A hesitant detector (robotic or noisy speech) often names some other language while
+        French stays plausible: warning then would cry wolf.
+        """
+        return (
+            bool(self.detected_language)
+            and self.detected_language != "fr"
+            and (self.language_probability or 0.0) < NOT_FRENCH_BELOW
+        )
 
 
 class Segment(models.Model):

@@ -22,12 +22,6 @@ from django.db import connection
 from parlure_ml.speech.synth import SHORT_FRENCH, synthesize
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "browser: drives Chromium through Playwright against a live portal"
-    )
-
-
 @contextmanager
 def celery_worker(queues: str) -> Iterator[subprocess.Popen[bytes]]:
     """A worker process on `queues`, connected to this test run's database and broker."""

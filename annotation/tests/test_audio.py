@@ -386,4 +386,4 @@ def test_a_transcript_cannot_be_corrected_before_its_job_is_done(
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "not done" in response.json()["error"] or "pas terminé" in response.json()["error"]
+    assert "tant que son traitement n\u2019est pas terminé" in response.json()["error"]

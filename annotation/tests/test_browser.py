@@ -105,6 +105,7 @@ def _log_in(page: "Page", user: User) -> None:
 
 def _record_and_send(page: "Page") -> None:
     page.goto("/soumissions/nouvelle/")
+    assert page.locator("script[src$='/recorder.js']").count(), "the page must load js/recorder.js"
     page.get_by_role("tab", name=re.compile("enregistrer", re.IGNORECASE)).click()
     page.click("[data-record-start]")
     page.wait_for_selector("[data-record-stop]:visible")
@@ -115,6 +116,8 @@ def _record_and_send(page: "Page") -> None:
     assert page.eval_on_selector("[data-playback]", "audio => audio.src.startsWith('blob:')")
     page.click("[data-record-send]")
     page.wait_for_url(re.compile(r"/soumissions/[0-9a-f-]{36}/$"))
+    # The editor arrives later, in the polled result: the page itself must bring its script.
+    assert page.locator("script[src$='/transcript.js']").count(), "the page must load transcript.js"
 
 
 def _correct_first_segment(page: "Page") -> None:

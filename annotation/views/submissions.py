@@ -102,9 +102,15 @@ def submission_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -
 def submission_status(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> JsonResponse:
     """What the result page polls while a job runs: the state and the rendered result."""
     submission = submission_get_for_user(user=request.user, public_id=public_id)
-    html = render_to_string("annotation/_result.html", {"submission": submission}, request=request)
+    html = render_to_string("annotation/_result.html", result_context(submission), request=request)
     return JsonResponse(
-        {"status": submission.status, "finished": submission.is_finished, "html": html}
+        {
+            "status": submission.status,
+            "status_label": submission.get_status_display(),
+            "finished": submission.is_finished,
+            "progress": submission.progress,
+            "html": html,
+        }
     )
 
 

@@ -48,6 +48,10 @@
           return response.json();
         })
         .then(function (data) {
+          var announcer = document.getElementById("result-announcer");
+          if (announcer && announcer.textContent !== data.status_label) {
+            announcer.textContent = data.status_label;
+          }
           result.innerHTML = data.html;
           // Scripts for what the html holds (the transcript editor) set themselves up on this.
           result.dispatchEvent(new CustomEvent("parlure:result-updated", { bubbles: true, detail: data }));

@@ -5,6 +5,10 @@
 (function () {
   "use strict";
 
+  // Included twice (by a page and by a partial, say): the first copy does the work.
+  if (document.documentElement.hasAttribute("data-recorder-js")) return;
+  document.documentElement.setAttribute("data-recorder-js", "");
+
   var ACCEPTED_EXTENSIONS = ["wav", "mp3", "m4a", "aac", "ogg", "opus", "webm", "flac"];
   // Preferred first: Opus in WebM is small and what the server expects from a recording.
   var RECORDING_TYPES = ["audio/webm;codecs=opus", "audio/webm", "audio/ogg;codecs=opus", "audio/mp4"];
@@ -24,14 +28,17 @@
   }
 
   // "3,4 Mo" in French, "3.4 MB" in English: Intl knows the unit's name in the page's language.
+  // Under a megabyte, kilobytes: "0 Mo" would say nothing.
   function formatSize(bytes) {
-    var mb = bytes / (1024 * 1024);
+    var small = bytes < 1024 * 1024;
+    var value = small ? Math.max(1, Math.round(bytes / 1024)) : bytes / (1024 * 1024);
     try {
       return new Intl.NumberFormat(lang(), {
-        style: "unit", unit: "megabyte", unitDisplay: "short", maximumFractionDigits: 1,
-      }).format(mb);
+        style: "unit", unit: small ? "kilobyte" : "megabyte", unitDisplay: "short",
+        maximumFractionDigits: 1,
+      }).format(value);
     } catch (error) {
-      return mb.toFixed(1) + " MB";
+      return value.toFixed(small ? 0 : 1) + (small ? " kB" : " MB");
     }
   }
 
@@ -287,7 +294,7 @@
     this.playback = panel.querySelector("[data-playback]");
     this.sendButton = panel.querySelector("[data-record-send]");
     this.againButton = panel.querySelector("[data-record-again]");
-    panel.querySelector("[data-limit]").textContent = formatDuration(widget.maxSeconds);
+    panel.querySelector("[data-max-time]").textContent = formatDuration(widget.maxSeconds);
     this.blob = null;
     this.blobUrl = null;
     var recorder = this;
@@ -427,12 +434,27 @@
     this.widget.contentChanged();
     this.blobUrl = URL.createObjectURL(this.blob);
     this.playback.src = this.blobUrl;
+    revealDuration(this.playback);
     this.listenBack.hidden = false;
     this.startButton.hidden = true; // "Record again" takes its place next to "Send"
     this.widget.say(this.stoppedAtLimit ? this.widget.messages.msgLimitReached
       : this.widget.messages.msgRecorded, Boolean(this.stoppedAtLimit));
     this.playback.focus();
   };
+
+  // A recorded WebM says nothing of its duration, so the player shows no length and cannot seek
+  // until it has read the whole file: a seek far past the end makes it do so at once.
+  function revealDuration(audio) {
+    audio.addEventListener("loadedmetadata", function () {
+      if (audio.duration !== Infinity) return;
+      audio.addEventListener("durationchange", function rewind() {
+        if (audio.duration === Infinity) return;
+        audio.removeEventListener("durationchange", rewind);
+        audio.currentTime = 0;
+      });
+      audio.currentTime = 1e101;
+    }, { once: true });
+  }
 
   RecorderPanel.prototype.reset = function (keepMessage) {
     if (this.blobUrl) URL.revokeObjectURL(this.blobUrl);

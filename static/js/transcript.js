@@ -6,6 +6,10 @@
 (function () {
   "use strict";
 
+  // Included twice (by a page and by a partial, say): the first copy does the work.
+  if (document.documentElement.hasAttribute("data-transcript-js")) return;
+  document.documentElement.setAttribute("data-transcript-js", "");
+
   var AUTOSAVE_DELAY_MS = 1500; // after typing stops
   var RETRY_DELAY_MS = 5000; // after a network or server error
   var REFRESH_LIMIT_MS = 120000; // stop waiting for the new register after this
@@ -46,6 +50,13 @@
     var range = element.querySelector("[data-time-range]");
     if (range) range.textContent = formatTime(this.start) + "–" + formatTime(this.end);
   }
+
+  // The field grows with its text, so that a whole segment can be read while correcting it.
+  Segment.prototype.fit = function () {
+    if (!this.textarea) return;
+    this.textarea.style.height = "auto";
+    this.textarea.style.height = this.textarea.scrollHeight + 2 + "px";
+  };
 
   Segment.prototype.readWords = function () {
     this.words = Array.prototype.map.call(this.element.querySelectorAll(".word"), function (span) {
@@ -225,7 +236,11 @@
     var editor = this;
     this.segments.forEach(function (segment) {
       if (!segment.textarea) return;
-      segment.textarea.addEventListener("input", function () { segment.onInput(); });
+      segment.fit();
+      segment.textarea.addEventListener("input", function () {
+        segment.fit();
+        segment.onInput();
+      });
       segment.textarea.addEventListener("blur", function () {
         if (segment.isDirty()) editor.save(segment);
       });
@@ -293,6 +308,7 @@
     // The server tidies spaces: show its text, unless the person is still typing in this field.
     if (segment.textarea.value === sent && document.activeElement !== segment.textarea) {
       segment.textarea.value = segment.saved;
+      segment.fit();
     }
     if (segment.isDirty()) {
       segment.setState("unsaved", this.msg.msgUnsaved);
@@ -471,7 +487,17 @@
     });
   }
 
+  var resizeTimer = null;
+  function onResize() {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(function () {
+      var editor = activeEditor();
+      if (editor) editor.segments.forEach(function (segment) { segment.fit(); });
+    }, 150);
+  }
+
   document.addEventListener("keydown", onKeydown);
+  window.addEventListener("resize", onResize);
   window.addEventListener("beforeunload", onBeforeUnload);
   document.addEventListener("parlure:result-updated", init);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
