@@ -26,6 +26,7 @@ def transcribe_files(
     out: TextIO,
     log: TextIO,
     language: str | None = "fr",
+    detect_language: bool = False,
     beam_size: int = 5,
     max_seconds: float = DEFAULT_MAX_SECONDS,
     transcriber: Transcriber | None = None,
@@ -40,7 +41,12 @@ def transcribe_files(
         try:
             info = probe_audio(path, max_seconds=max_seconds)
             transcript = transcriber.transcribe(
-                path, language=language, beam_size=beam_size, max_seconds=max_seconds
+                path,
+                language=language,
+                beam_size=beam_size,
+                max_seconds=max_seconds,
+                # With the language given, the detector would only add a second per file.
+                detect_language=detect_language,
             )
         except AudioError as exc:
             record: dict[str, object] = {
@@ -58,7 +64,12 @@ def transcribe_files(
             elapsed = time.perf_counter() - started
             print(
                 f"{path}: {info.duration_s:.1f} s of {info.codec} in {elapsed:.1f} s, "
-                f"{len(transcript.segments)} segments, heard {transcript.detected_language}",
+                f"{len(transcript.segments)} segments"
+                + (
+                    f", heard {transcript.detected_language}"
+                    if transcript.detected_language
+                    else ""
+                ),
                 file=log,
                 flush=True,
             )
@@ -73,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--language", default="fr", help='language code, or "auto" to transcribe what is heard'
     )
+    parser.add_argument(
+        "--detect-language", action="store_true", help="also report the language heard"
+    )
     parser.add_argument("--beam-size", type=int, default=5)
     parser.add_argument("--max-seconds", type=float, default=DEFAULT_MAX_SECONDS)
     args = parser.parse_args(argv)
@@ -81,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         out=sys.stdout,
         log=sys.stderr,
         language=None if args.language == "auto" else args.language,
+        detect_language=args.detect_language,
         beam_size=args.beam_size,
         max_seconds=args.max_seconds,
     )

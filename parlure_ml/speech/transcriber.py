@@ -110,6 +110,7 @@ class Transcriber:
         vad: bool = True,
         on_progress: Callable[[float], None] | None = None,
         max_seconds: float | None = None,
+        detect_language: bool = True,
     ) -> Transcript:
         """Transcribe `source` (a path or a binary file object) with word timings.
 
@@ -117,6 +118,8 @@ class Transcriber:
         fraction of the audio covered so far, never decreasing, ending with 1.0.
         Raises `AudioError` for a file that cannot be decoded, or that decodes to more than
         `max_seconds` (check files with `probe_audio` first: this is the backstop).
+        `detect_language=False` skips the detector (about 0.75 s) when `language` is given; the
+        transcript then has no detected language and no probability.
         """
         from faster_whisper.vad import VadOptions, get_speech_timestamps
 
@@ -131,9 +134,12 @@ class Transcriber:
                 return Transcript(language, None, round(duration, 3), "", [])
             speech = np.concatenate([audio[c["start"] : c["end"]] for c in chunks])
 
-        detected, _, all_probs = self.model.detect_language(audio=speech)
+        detected: str | None = None
+        probabilities: dict[str, float] = {}
+        if detect_language or language is None:
+            detected, _, all_probs = self.model.detect_language(audio=speech)
+            probabilities = dict(all_probs)
         language = language or detected
-        probabilities = dict(all_probs)
         raw_segments, _info = self.model.transcribe(
             audio,
             language=language,
@@ -153,7 +159,9 @@ class Transcriber:
         progress.done()
         return Transcript(
             language=language,
-            language_probability=round(float(probabilities.get(language, 0.0)), 4),
+            language_probability=(
+                round(float(probabilities.get(language or "", 0.0)), 4) if probabilities else None
+            ),
             duration_s=round(duration, 3),
             text=" ".join(s.text for s in segments if s.text),
             segments=segments,

@@ -20,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--language", default="fr", help='language code, or "auto" to transcribe what is heard'
         )
+        parser.add_argument(
+            "--detect-language",
+            action="store_true",
+            help="also report the language heard (about a second more per file)",
+        )
         parser.add_argument("--beam-size", type=int, default=5)
         parser.add_argument("--max-seconds", type=float, default=DEFAULT_MAX_SECONDS)
 
@@ -30,6 +35,7 @@ class Command(BaseCommand):
             out=sys.stdout,
             log=sys.stderr,
             language=language,
+            detect_language=options["detect_language"],
             beam_size=options["beam_size"],
             max_seconds=options["max_seconds"],
         )

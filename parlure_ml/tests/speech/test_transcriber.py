@@ -204,8 +204,9 @@ def test_forked_child_loads_its_own_transcriber(fake_load):
     parent = get_transcriber()
 
     pid = os.fork()
-    if pid == 0:  # child: must not reuse the parent's model, but load its own
-        os._exit(0 if get_transcriber() is not parent and len(fake_load) == 2 else 1)
+    if pid == 0:  # child: must have forgotten the parent's model (it loads its own on first use)
+        # Nothing more here: a forked child of a threaded process should run as little as possible.
+        os._exit(0 if transcriber_module._transcriber._value is None else 1)
     _, status = os.waitpid(pid, 0)
 
     assert os.waitstatus_to_exitcode(status) == 0

@@ -1,0 +1,161 @@
+"""Upload-to-label latency of a ~30 s French recording, measured from outside like a browser.
+
+Against a running portal (`manage.py runportal 127.0.0.1:PORT`), this signs up a throw-away
+account, then for each run: posts the clip to /soumissions/audio/ as the page's script does
+(multipart, `Accept: application/json`), and polls the submission's status endpoint until the
+job is finished (transcript stored, then the register of the whole and of each segment). The
+clock starts just before the upload and stops at the first poll that answers `done`. The first
+run is a throw-away warm-up (models loaded, files cached) and is not counted.
+
+    .venv/bin/python bench/speech_e2e.py --base-url http://127.0.0.1:8000 --runs 5
+
+The clip is LONG_FRENCH synthesized with espeak-ng (`parlure_ml.speech.synth`), or `--file`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path[:0] = [str(BENCH), str(BENCH.parent)]
+
+from submit_latency import Browser  # noqa: E402
+
+from parlure_ml.speech.audio import probe_audio  # noqa: E402
+from parlure_ml.speech.synth import LONG_FRENCH, synthesize  # noqa: E402
+
+
+def multipart(
+    fields: dict[str, str], name: str, filename: str, content: bytes
+) -> tuple[bytes, str]:
+    """A multipart/form-data body with one file: (body, content type)."""
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+        "Content-Type: audio/wav\r\n\r\n".encode()
+        + content
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def upload_body(browser: Browser, audio: bytes, filename: str) -> tuple[bytes, str]:
+    """The form the page's script posts, with a fresh CSRF token: (body, content type)."""
+    _url, page = browser.get("/soumissions/nouvelle/")
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if not match:
+        raise RuntimeError("no CSRF token on /soumissions/nouvelle/")
+    fields = {
+        "csrfmiddlewaretoken": match.group(1),
+        "source": "upload",
+        "client_token": str(uuid.uuid4()),
+    }
+    return multipart(fields, "audio", filename, audio)
+
+
+def run_once(browser: Browser, audio: bytes, filename: str, poll: float) -> dict[str, object]:
+    body, content_type = upload_body(browser, audio, filename)  # the CSRF fetch is not timed
+    request = urllib.request.Request(
+        browser.base_url + "/soumissions/audio/",
+        data=body,
+        headers={
+            "Content-Type": content_type,
+            "Accept": "application/json",
+            "Referer": browser.base_url + "/soumissions/nouvelle/",
+        },
+    )
+    started = time.perf_counter()
+    with browser.opener.open(request, timeout=60) as response:
+        if response.status != 201:
+            raise RuntimeError(f"upload answered {response.status}")
+        detail = json.loads(response.read())["url"]
+    uploaded = time.perf_counter() - started
+    status_path = urllib.parse.urlparse(detail).path + "etat/"
+    first_seen: dict[str, float] = {}
+    while True:
+        _url, text = browser.get(status_path)
+        data = json.loads(text)
+        first_seen.setdefault(data["status"], time.perf_counter() - started)
+        if data["finished"]:
+            break
+        time.sleep(poll)
+    label = re.search(r"register-(soutenu|neutre|familier)", data["html"])
+    return {
+        "total": time.perf_counter() - started,
+        "uploaded": uploaded,
+        "running": first_seen.get("running"),
+        "status": data["status"],
+        "label": label.group(1) if label else "-",
+        "labels": len(re.findall(r"register-(?:soutenu|neutre|familier)", data["html"])),
+    }
+
+
+def describe(result: dict[str, object]) -> str:
+    running = result["running"]
+    running_text = f"{running:5.2f} s" if isinstance(running, float) else "   -   "
+    return (
+        f"{result['total']:6.2f} s  (upload answered {result['uploaded']:.2f} s, running seen "
+        f"{running_text})  {result['status']:5s} {result['label']}, "
+        f"{result['labels']} register labels on the page"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs, after one warm-up")
+    parser.add_argument("--poll", type=float, default=0.1, help="seconds between status polls")
+    parser.add_argument("--file", type=Path, help="audio file (default: ~30 s synthesized)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.file or synthesize(LONG_FRENCH, Path(tmp) / "french-30s.wav")
+        audio = path.read_bytes()
+        seconds = probe_audio(path, max_seconds=24 * 3600).duration_s
+    print(f"clip: {path.name}, {seconds:.1f} s, {len(audio) / 1e6:.2f} MB; portal {args.base_url}")
+
+    browser = Browser(args.base_url)
+    password = uuid.uuid4().hex
+    browser.post_form(
+        "/compte/inscription/",
+        {"email": f"bench-{uuid.uuid4().hex[:10]}@example.org", "display_name": "Bench",
+         "password1": password, "password2": password},
+    )  # fmt: skip
+
+    print(f"warm-up (not counted): {describe(run_once(browser, audio, path.name, args.poll))}")
+    totals = []
+    for run in range(args.runs):
+        result = run_once(browser, audio, path.name, args.poll)
+        if result["status"] != "done":
+            print(f"run {run + 1}: {describe(result)}  <- not done, not counted")
+            continue
+        totals.append(float(result["total"]))  # type: ignore[arg-type]
+        print(f"run {run + 1}: {describe(result)}")
+    if not totals:
+        print("no run finished with status done")
+        return 1
+    print(
+        f"\nupload-to-label of a {path.name} clip over {len(totals)} runs: median "
+        f"{statistics.median(totals):.2f} s, mean {statistics.mean(totals):.2f} s, "
+        f"min {min(totals):.2f} s, max {max(totals):.2f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
