@@ -14,6 +14,16 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
+# What a forked child inherited from its parent, kept alive on purpose: destroying a model whose
+# thread pools did not survive the fork (CTranslate2, ONNX Runtime) waits for those threads
+# forever. The pages stay shared copy-on-write with the parent, so this costs no memory.
+_inherited: list[object] = []
+
+
+def keep_alive(inherited: object) -> None:
+    """Never destroy `inherited` in this (forked) process; see above."""
+    _inherited.append(inherited)
+
 
 class ProcessLocal(Generic[T]):
     def __init__(
@@ -36,6 +46,8 @@ class ProcessLocal(Generic[T]):
         return value
 
     def _forget(self) -> None:
+        if self._value is not None:
+            keep_alive(self._value)
         self._value = None
         self._lock = threading.Lock()
         if self._after_fork is not None:

@@ -33,7 +33,7 @@ import numpy as np
 
 from parlure_ml.backbone.encoder import torch_threads
 from parlure_ml.paths import default_model_dir, force_offline
-from parlure_ml.process_local import ProcessLocal
+from parlure_ml.process_local import ProcessLocal, keep_alive
 from parlure_ml.speech.audio import SAMPLE_RATE, AudioSource, decode_audio
 from parlure_ml.speech.sources import WHISPER_SUBDIR
 
@@ -195,7 +195,9 @@ class _Progress:
 def _clear_vad_session() -> None:
     # faster-whisper caches its VAD's ONNX Runtime session per process; it must not cross a fork.
     vad = sys.modules.get("faster_whisper.vad")
-    if vad is not None:
+    if vad is not None and vad.get_vad_model.cache_info().currsize:
+        # Keep the parent's session alive (see process_local): only the cache forgets it.
+        keep_alive(vad.get_vad_model())
         vad.get_vad_model.cache_clear()
 
 
