@@ -23,6 +23,7 @@ from parlure_ml.register.corpus.sources import load_registry_sources
 from parlure_ml.register.corpus.speech import speech_like
 from parlure_ml.register.corpus.split import FRACTIONS, HELDOUT_SOURCES, assign_splits
 from parlure_ml.register.dataset import SEED_TSV, read_tsv
+from parlure_ml.register.examples import evaluation_texts
 
 DEFAULT_OUT = REPO_ROOT / "var" / "data" / "register"
 DEFAULT_SEED = 13
@@ -97,15 +98,20 @@ def build_dataset(
 
 
 def _clean(rows: list[Row], dropped: Counter[str], *, strict: bool) -> list[Row]:
-    """Rows without slurs and without sentences of the seed set (which trains today's head)."""
+    """Rows without slurs, without sentences of the seed set (test sentences), and without any
+    sentence of the independent evaluation sets (which must stay unseen)."""
     seed_keys = {dedup_key(example.text) for example in read_tsv(SEED_TSV)}
+    eval_keys = {dedup_key(text) for text in evaluation_texts()}
     kept = []
     for row in rows:
+        key = dedup_key(row.text)
         reason = (
             "slur"
             if contains_slur(row.text)
             else "in_seed_set"
-            if dedup_key(row.text) in seed_keys
+            if key in seed_keys
+            else "in_evaluation_set"
+            if key in eval_keys
             else ""
         )
         if reason and strict:
