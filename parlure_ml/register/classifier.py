@@ -1,47 +1,137 @@
-"""Register classifier: frozen e5-small embeddings + a logistic-regression head."""
+"""Register classifier: the champion model, per sentence and for the whole text, calibrated,
+with an honest "uncertain" and the words that decided.
+
+    classifier = get_classifier()
+    [p] = classifier.predict(["Wesh, t'as capté ou pas ?"], explain=True)
+    p.label, p.scores, p.uncertain, p.sentences[0].explanation
+"""
 
 from __future__ import annotations
 
+import logging
+import os
+import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from parlure_ml.backbone.encoder import E5Encoder
 from parlure_ml.process_local import ProcessLocal
-from parlure_ml.register.head import LogisticHead
+from parlure_ml.register.examples import LABELS
+from parlure_ml.register.metrics import softmax
+from parlure_ml.register.sentences import sentence_spans, word_spans
 
-LABELS = ("soutenu", "neutre", "familier")
-HEADS_DIR = Path(__file__).resolve().parent / "heads"
-DEFAULT_HEAD = HEADS_DIR / "seed-v1.json"
-ENCODER_NAME = "e5-small"
+logger = logging.getLogger(__name__)
+
+# Below this calibrated probability the model is not sure: the portal shows "hesitant" and
+# neutre, and sends the prediction to review. Django passes its own setting.
+DEFAULT_UNCERTAIN_BELOW = 0.6
+HESITANT_LABEL = "neutre"
+# Occlusion costs one forward pass per word: explanations stop after this many words.
+EXPLAIN_MAX_WORDS = 400
+EXPLAIN_MIN_WEIGHT = 0.02
+EXPLAIN_TOP = 8
+
+
+@dataclass(frozen=True)
+class Evidence:
+    start: int  # character offsets into the text
+    end: int
+    weight: float  # how much removing the word lowers the probability of the label (0..1)
+
+
+@dataclass(frozen=True)
+class SentencePrediction:
+    start: int
+    end: int
+    label: str  # the register shown: HESITANT_LABEL when uncertain
+    top_label: str  # the model's most probable register
+    scores: dict[str, float]
+    uncertain: bool
+    explanation: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True)
 class RegisterPrediction:
-    label: str  # one of LABELS
-    scores: dict[str, float]  # probabilities over LABELS, sum to 1
-    model_version: str  # e.g. "e5-small+seed-head-v1"
+    label: str  # the register shown: HESITANT_LABEL when uncertain
+    top_label: str
+    scores: dict[str, float]  # calibrated probabilities over LABELS, sum to 1
+    uncertain: bool
+    model_version: str
+    sentences: tuple[SentencePrediction, ...] = field(default=())
+
+    @property
+    def shares(self) -> dict[str, float]:
+        """The share of the text's sentences shown under each register."""
+        counts = dict.fromkeys(LABELS, 0)
+        for sentence in self.sentences:
+            counts[sentence.label] += 1
+        total = max(1, len(self.sentences))
+        return {label: n / total for label, n in counts.items()}
+
+
+def _decide(probs: np.ndarray, uncertain_below: float) -> tuple[str, str, bool]:
+    top = LABELS[int(probs.argmax())]
+    uncertain = bool(probs.max() < uncertain_below)
+    return (HESITANT_LABEL if uncertain else top), top, uncertain
+
+
+def _scores(probs: np.ndarray) -> dict[str, float]:
+    return {label: round(float(p), 4) for label, p in zip(LABELS, probs, strict=True)}
 
 
 class RegisterClassifier:
-    def __init__(self, encoder: E5Encoder, head: LogisticHead) -> None:
-        if head.labels != LABELS:
-            raise ValueError(f"head labels {head.labels} differ from {LABELS}")
-        self.encoder = encoder
-        self.head = head
-        self.model_version = f"{ENCODER_NAME}+{head.version}"
+    def __init__(self, network: Any, tokenizer: Any, card: Any, quantized: bool) -> None:
+        from parlure_ml.register.network import Batcher
+
+        self.network = network
+        self.batcher = Batcher.for_model(network.encoder, tokenizer)
+        self.card = card
+        self.temperature = card.temperature
+        self.model_version = card.version + ("+int8" if quantized else "")
 
     @classmethod
     def load(
-        cls, model_dir: Path | None = None, head_path: Path = DEFAULT_HEAD
+        cls,
+        directory: Path | None = None,
+        model_dir: Path | None = None,
+        int8: bool | None = None,
     ) -> RegisterClassifier:
-        """Load the assembled encoder (see `parlure_ml.assemble`) and the shipped head."""
-        return cls(E5Encoder.load(model_dir), LogisticHead.load(head_path))
+        """Load a model directory (default: the champion, see `champion.py`) onto the backbone.
 
-    def predict(self, texts: Sequence[str]) -> list[RegisterPrediction]:
-        """Classify each text; long texts are scored per window, windows weighted by tokens.
+        int8: dynamic int8 quantization of the encoder's linear layers (default:
+        `$PARLURE_REGISTER_INT8` == "1"). Off by default: measured in docs/model-card.md, it is
+        faster but loses several points of macro-F1.
+        """
+        from parlure_ml.register.artifact import load_network
+        from parlure_ml.register.champion import champion_dir
+
+        directory = directory or champion_dir()
+        network, tokenizer, card = load_network(directory, model_dir)
+        if int8 is None:
+            int8 = os.environ.get("PARLURE_REGISTER_INT8", "0") == "1"
+        if int8:
+            network = quantize(network)
+        logger.info("register model %s loaded from %s", card.version, directory)
+        return cls(network, tokenizer, card, quantized=int8)
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities [len(texts), 3] for sentence-sized texts, batched."""
+        from parlure_ml.register.evaluation import logits
+
+        if not texts:
+            return np.zeros((0, len(LABELS)))
+        return softmax(logits(self.network, self.batcher, texts) / self.temperature)
+
+    def predict(
+        self,
+        texts: Sequence[str],
+        uncertain_below: float = DEFAULT_UNCERTAIN_BELOW,
+        explain: bool = False,
+    ) -> list[RegisterPrediction]:
+        """Classify each text, sentence by sentence; the whole is the length-weighted mean.
 
         Raises ValueError for a text that is empty or only whitespace.
         """
@@ -50,24 +140,92 @@ class RegisterClassifier:
         for index, text in enumerate(texts):
             if not text.strip():
                 raise ValueError(f"text {index} is empty: there is nothing to classify")
-        if not texts:
-            return []
-        windows = self.encoder.encode_windows(texts)
-        embeddings = windows.embeddings / np.linalg.norm(
-            windows.embeddings, axis=1, keepdims=True
-        ).clip(min=1e-12)
-        window_probs = self.head.predict_proba(embeddings) * windows.n_tokens[:, None]
-        probs = np.zeros((len(texts), len(LABELS)))
-        np.add.at(probs, windows.owner, window_probs)
-        probs /= probs.sum(axis=1, keepdims=True)
-        return [
-            RegisterPrediction(
-                label=LABELS[int(row.argmax())],
-                scores={label: float(p) for label, p in zip(LABELS, row, strict=True)},
-                model_version=self.model_version,
-            )
-            for row in probs
+        spans = [sentence_spans(text) for text in texts]
+        chunks = [
+            text[a:b] for text, text_spans in zip(texts, spans, strict=True) for a, b in text_spans
         ]
+        probs = self.probabilities(chunks)
+        budget = [EXPLAIN_MAX_WORDS if explain else 0]
+        results = []
+        row = 0
+        for text, text_spans in zip(texts, spans, strict=True):
+            sentence_probs = probs[row : row + len(text_spans)]
+            row += len(text_spans)
+            sentences = self._sentences(text, text_spans, sentence_probs, uncertain_below, budget)
+            weights = np.array([max(1, len(word_spans(text, a, b))) for a, b in text_spans])
+            whole = (sentence_probs * weights[:, None]).sum(axis=0) / weights.sum()
+            label, top, uncertain = _decide(whole, uncertain_below)
+            results.append(
+                RegisterPrediction(
+                    label=label,
+                    top_label=top,
+                    scores=_scores(whole),
+                    uncertain=uncertain,
+                    model_version=self.model_version,
+                    sentences=tuple(sentences),
+                )
+            )
+        return results
+
+    def _sentences(
+        self,
+        text: str,
+        spans: list[tuple[int, int]],
+        probs: np.ndarray,
+        uncertain_below: float,
+        budget: list[int],
+    ) -> list[SentencePrediction]:
+        sentences = []
+        for (start, end), sentence_probs in zip(spans, probs, strict=True):
+            label, top, uncertain = _decide(sentence_probs, uncertain_below)
+            evidence: tuple[Evidence, ...] = ()
+            words = [w for w in word_spans(text, start, end) if text[w[0]].isalnum()]
+            if 1 < len(words) <= budget[0]:
+                budget[0] -= len(words)
+                evidence = self.explain(text, start, end, words, LABELS.index(top), sentence_probs)
+            sentences.append(
+                SentencePrediction(
+                    start, end, label, top, _scores(sentence_probs), uncertain, evidence
+                )
+            )
+        return sentences
+
+    def explain(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        words: list[tuple[int, int]],
+        target: int,
+        probs: np.ndarray,
+    ) -> tuple[Evidence, ...]:
+        """Occlusion: remove each word in turn; the drop in the label's probability is its
+        weight."""
+        variants = [(text[start:a] + text[b:end]).strip() or "." for a, b in words]
+        occluded = self.probabilities([" ".join(v.split()) for v in variants])
+        drops = probs[target] - occluded[:, target]
+        ranked = sorted(range(len(words)), key=lambda i: -drops[i])[:EXPLAIN_TOP]
+        return tuple(
+            Evidence(words[i][0], words[i][1], round(float(drops[i]), 4))
+            for i in sorted(ranked)
+            if drops[i] >= EXPLAIN_MIN_WEIGHT
+        )
+
+
+def quantize(network: Any) -> Any:
+    """Dynamic int8 quantization (per output channel) of the encoder's linear layers; the
+    head stays fp32."""
+    import torch
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+    with warnings.catch_warnings():
+        # torch.ao's eager quantization is deprecated in favour of torchao, which is not
+        # installed here; it still works and is measured against fp32 (docs/model-card.md).
+        warnings.simplefilter("ignore")
+        network.encoder = quantize_dynamic(
+            network.encoder, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8
+        )
+    return network
 
 
 _classifier = ProcessLocal(lambda: RegisterClassifier.load())

@@ -1,55 +1,16 @@
-"""Multinomial logistic regression on sentence embeddings: training, storage, inference.
+"""Multinomial logistic regression on sentence embeddings: the fast-mode head, and the
+starting point of the LoRA head (see train.py).
 
-Features are standardized while training; the standardization is folded into the stored weights,
-so inference is a single affine map + softmax on an L2-normalized embedding.
+Features are standardized while fitting; the standardization is folded into the returned weights,
+so the head is a single affine map on the raw (L2-normalized) embedding.
 """
 
 from __future__ import annotations
-
-import json
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class LogisticHead:
-    labels: tuple[str, ...]
-    weight: FloatArray  # [n_labels, dim]
-    bias: FloatArray  # [n_labels]
-    metadata: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def version(self) -> str:
-        return str(self.metadata["version"])
-
-    def predict_proba(self, features: npt.NDArray[np.floating[Any]]) -> FloatArray:
-        return softmax(np.asarray(features, dtype=np.float64) @ self.weight.T + self.bias)
-
-    def save(self, path: Path) -> None:
-        payload = {
-            "metadata": self.metadata,
-            "labels": list(self.labels),
-            # float32 precision is plenty and keeps the file small and the diff readable.
-            "bias": [float(np.float32(v)) for v in self.bias],
-            "weight": [[float(np.float32(v)) for v in row] for row in self.weight],
-        }
-        path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-
-    @classmethod
-    def load(cls, path: Path) -> LogisticHead:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-        weight = np.array(payload["weight"], dtype=np.float64)
-        bias = np.array(payload["bias"], dtype=np.float64)
-        labels = tuple(payload["labels"])
-        if weight.shape[0] != len(labels) or bias.shape != (len(labels),):
-            raise ValueError(f"{path}: weight/bias shapes do not match {len(labels)} labels")
-        return cls(labels, weight, bias, payload["metadata"])
 
 
 def softmax(logits: FloatArray) -> FloatArray:

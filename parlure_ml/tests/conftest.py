@@ -10,6 +10,7 @@ from parlure_ml.assemble import assemble
 from parlure_ml.backbone.encoder import E5Encoder
 from parlure_ml.paths import default_model_dir
 from parlure_ml.register import RegisterClassifier
+from parlure_ml.register.artifact import SHIPPED_DIR
 
 
 @pytest.fixture(scope="session")
@@ -27,4 +28,4 @@ def encoder(model_dir: Path) -> E5Encoder:
 
 @pytest.fixture(scope="session")
 def classifier(model_dir: Path) -> RegisterClassifier:
-    return RegisterClassifier.load(model_dir)
+    return RegisterClassifier.load(SHIPPED_DIR, model_dir, int8=False)

@@ -1,16 +1,21 @@
+"""The shipped champion, loaded for real: calibrated output, uncertainty, sentences, evidence."""
+
 import math
 
-import numpy as np
 import pytest
 
 from parlure_ml.register import LABELS, RegisterClassifier, RegisterPrediction, get_classifier
-from parlure_ml.register.head import LogisticHead, fit_logistic
+from parlure_ml.register.artifact import SHIPPED_DIR, ModelCard
 
-# Written for this test; none of these is in seed.tsv.
+# Written for this test; none of these is in the dataset or the evaluation sets.
 SOUTENU = [
     "Je vous saurais gré de bien vouloir m'adresser votre réponse par retour de courrier.",
     "Veuillez accepter, cher Maître, l'assurance de ma haute considération.",
     "Puissiez-vous trouver en ces lignes le témoignage de mon indéfectible amitié.",
+]
+NEUTRE = [
+    "Le bus de la ligne 12 passe toutes les dix minutes en semaine.",
+    "Est-ce que tu pourrais rapporter du pain en rentrant ce soir ?",
 ]
 FAMILIER = [
     "putain mec j'ai paumé mes clés, c'est la galère",
@@ -19,32 +24,90 @@ FAMILIER = [
 ]
 
 
-def test_predictions_are_probability_distributions(classifier: RegisterClassifier):
-    predictions = classifier.predict(SOUTENU + FAMILIER + ["Le train part à huit heures."])
+def test_the_shipped_champion_is_small_and_records_its_provenance():
+    card = ModelCard.read(SHIPPED_DIR)
+    size = sum(f.stat().st_size for f in SHIPPED_DIR.rglob("*") if f.is_file())
 
-    assert len(predictions) == 7
+    assert size < 5 * 1024 * 1024
+    assert card.labels == LABELS
+    assert len(card.data["dataset_sha256"]) == 64
+    assert card.data["metrics"]["test"]["macro_f1"] > 0.7
+    assert 0.1 < card.temperature < 10
+
+
+def test_predictions_are_calibrated_distributions(classifier: RegisterClassifier):
+    predictions = classifier.predict(SOUTENU + NEUTRE + FAMILIER)
+
+    assert len(predictions) == 8
     for prediction in predictions:
         assert isinstance(prediction, RegisterPrediction)
         assert tuple(prediction.scores) == LABELS
-        assert all(0.0 <= p <= 1.0 for p in prediction.scores.values())
-        assert math.isclose(sum(prediction.scores.values()), 1.0, abs_tol=1e-9)
-        assert prediction.label == max(prediction.scores, key=prediction.scores.__getitem__)
-        assert prediction.model_version == "e5-small+seed-head-v1"
+        assert math.isclose(sum(prediction.scores.values()), 1.0, abs_tol=1e-3)
+        assert prediction.top_label == max(prediction.scores, key=prediction.scores.__getitem__)
+        assert prediction.model_version == classifier.card.version
 
 
 def test_clear_examples_get_their_register(classifier: RegisterClassifier):
-    labels = [p.label for p in classifier.predict(SOUTENU + FAMILIER)]
+    labels = [p.top_label for p in classifier.predict(SOUTENU + NEUTRE + FAMILIER)]
 
-    assert labels == ["soutenu"] * 3 + ["familier"] * 3
+    assert labels == ["soutenu"] * 3 + ["neutre"] * 2 + ["familier"] * 3
+
+
+def test_below_the_threshold_a_prediction_is_uncertain_and_shown_as_neutre(classifier):
+    [sure] = classifier.predict([FAMILIER[0]], uncertain_below=0.0)
+    [unsure] = classifier.predict([FAMILIER[0]], uncertain_below=1.01)
+
+    assert (sure.label, sure.uncertain) == ("familier", False)
+    assert (unsure.label, unsure.top_label, unsure.uncertain) == ("neutre", "familier", True)
+    assert unsure.scores == sure.scores
+
+
+def test_a_long_text_gets_a_label_per_sentence_and_the_share_of_each(classifier):
+    text = " ".join([SOUTENU[0], FAMILIER[1], SOUTENU[1], FAMILIER[2]])
+
+    [prediction] = classifier.predict([text])
+
+    assert [text[s.start : s.end] for s in prediction.sentences] == [
+        SOUTENU[0],
+        "T'as vu la meuf de Kevin ?",
+        "Elle est trop ouf, sérieux.",
+        SOUTENU[1],
+        FAMILIER[2],
+    ]
+    assert [s.top_label for s in prediction.sentences] == [
+        "soutenu",
+        "familier",
+        "familier",
+        "soutenu",
+        "familier",
+    ]
+    assert prediction.shares["soutenu"] + prediction.shares["familier"] == 1.0
 
 
 def test_20000_characters_are_classified(classifier: RegisterClassifier):
-    text = (" ".join(SOUTENU) + " ") * 100
-    text = text[:20_000]
+    text = ((" ".join(SOUTENU) + " ") * 100)[:20_000]
 
-    (prediction,) = classifier.predict([text])
+    [prediction] = classifier.predict([text])
 
-    assert prediction.label == "soutenu"
+    assert prediction.top_label == "soutenu"
+    assert len(prediction.sentences) > 250
+
+
+def test_the_words_that_decided_are_returned(classifier: RegisterClassifier):
+    text = "putain mec j'ai paumé mes clés de voiture"
+
+    [prediction] = classifier.predict([text], explain=True)
+
+    [sentence] = prediction.sentences
+    words = {text[e.start : e.end] for e in sentence.explanation}
+    assert words & {"putain", "mec", "paumé"}
+    assert all(0 < e.weight <= 1 for e in sentence.explanation)
+
+
+def test_explanations_are_off_unless_asked(classifier: RegisterClassifier):
+    [prediction] = classifier.predict([FAMILIER[0]])
+
+    assert prediction.sentences[0].explanation == ()
 
 
 def test_empty_text_is_refused(classifier: RegisterClassifier):
@@ -65,18 +128,10 @@ def test_get_classifier_loads_once(model_dir):
     assert get_classifier() is get_classifier()
 
 
-def test_logistic_head_fits_separable_data_and_round_trips(tmp_path):
-    rng = np.random.default_rng(0)
-    centers = np.eye(3, 8) * 4
-    targets = np.repeat(np.arange(3), 20)
-    features = centers[targets] + rng.normal(size=(60, 8))
+def test_int8_quantization_is_available_and_says_so(model_dir):
+    quantized = RegisterClassifier.load(SHIPPED_DIR, model_dir, int8=True)
 
-    weight, bias = fit_logistic(features, targets, 3, l2=0.1)
-    head = LogisticHead(LABELS, weight, bias, {"version": "toy"})
-    head.save(tmp_path / "head.json")
-    loaded = LogisticHead.load(tmp_path / "head.json")
+    [prediction] = quantized.predict([SOUTENU[0]])
 
-    assert (loaded.predict_proba(features).argmax(axis=1) == targets).mean() > 0.95
-    np.testing.assert_allclose(
-        loaded.predict_proba(features), head.predict_proba(features), atol=1e-5
-    )
+    assert prediction.model_version.endswith("+int8")
+    assert math.isclose(sum(prediction.scores.values()), 1.0, abs_tol=1e-3)
