@@ -15,7 +15,7 @@ class PredictionInline(admin.TabularInline[Prediction, Submission]):
     fk_name = "submission"
     extra = 0
     can_delete = False
-    fields = ("created_at", "label", "scores", "model_version", "latency_ms")
+    fields = ("created_at", "label", "uncertain", "scores", "model_version", "latency_ms")
     readonly_fields = fields
 
 
@@ -75,12 +75,30 @@ class SubmissionAdmin(admin.ModelAdmin[Submission]):
 
 @admin.register(Prediction)
 class PredictionAdmin(admin.ModelAdmin[Prediction]):
-    list_display = ("submission", "label", "model_version", "latency_ms", "created_at")
-    list_filter = ("label", "model_version", "created_at")
+    list_display = (
+        "submission",
+        "label",
+        "top_label",
+        "uncertain",
+        "model_version",
+        "latency_ms",
+        "created_at",
+    )
+    list_filter = ("label", "uncertain", "model_version", "created_at")
     search_fields = ("submission__text", "submission__user__email", "model_version")
     date_hierarchy = "created_at"
     list_select_related = ("submission",)
-    readonly_fields = ("submission", "label", "scores", "model_version", "latency_ms", "created_at")
+    readonly_fields = (
+        "submission",
+        "label",
+        "top_label",
+        "uncertain",
+        "scores",
+        "sentences",
+        "model_version",
+        "latency_ms",
+        "created_at",
+    )
 
 
 class SegmentInline(admin.TabularInline[Segment, Transcript]):

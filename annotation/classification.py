@@ -20,7 +20,9 @@ def register_classify_many(texts: list[str]) -> tuple[list[RegisterPrediction], 
     """Classify several texts in one batch; returns the predictions and the total time (ms)."""
     classifier = get_classifier()
     started = time.perf_counter()
-    predictions = classifier.predict(texts)
+    predictions = classifier.predict(
+        texts, uncertain_below=settings.PARLURE_UNCERTAIN_BELOW, explain=True
+    )
     return predictions, round((time.perf_counter() - started) * 1000)
 
 

@@ -45,6 +45,7 @@ def _prediction_dict(segment_or_submission: Segment | Submission) -> dict[str, A
         return None
     return {
         "label": prediction.label,
+        "uncertain": prediction.uncertain,
         "scores": prediction.scores,
         "model_version": prediction.model_version,
     }

@@ -96,9 +96,20 @@ class Prediction(models.Model):
         related_name="predictions",
         verbose_name=_("submission"),
     )
+    # The register shown: neutre when the model is uncertain (the portal's hesitation marker).
     label = models.CharField(_("register"), max_length=10, choices=Register.choices)
-    # {"soutenu": p, "neutre": p, "familier": p}, probabilities summing to 1.
+    # The model's most probable register, even when it is not sure of it.
+    top_label = models.CharField(
+        _("most probable register"), max_length=10, choices=Register.choices, blank=True
+    )
+    # Calibrated probability of the top register below the uncertainty threshold: shown as
+    # hesitant and sent to review.
+    uncertain = models.BooleanField(_("uncertain"), default=False)
+    # {"soutenu": p, "neutre": p, "familier": p}, calibrated probabilities summing to 1.
     scores = models.JSONField(_("scores"))
+    # One entry per sentence of the text: {"start", "end", "label", "top_label", "scores",
+    # "uncertain", "evidence": [[start, end, weight], ...]}, offsets into the classified text.
+    sentences = models.JSONField(_("sentences"), default=list, blank=True)
     model_version = models.CharField(_("model version"), max_length=100)
     latency_ms = models.PositiveIntegerField(_("model time (ms)"))
     # Set when the prediction is about one transcript segment rather than the whole submission.
@@ -118,10 +129,26 @@ class Prediction(models.Model):
         verbose_name = _("prediction")
         verbose_name_plural = _("predictions")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["label", "created_at"], name="prediction_label_date")]
+        indexes = [
+            models.Index(fields=["label", "created_at"], name="prediction_label_date"),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(uncertain=True),
+                name="prediction_uncertain_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.label} ({self.model_version})"
+
+    @property
+    def shares(self) -> list[tuple[str, float]]:
+        """The share of sentences shown under each register, in the portal's order."""
+        total = len(self.sentences) or 1
+        return [
+            (register.value, sum(1 for s in self.sentences if s["label"] == register.value) / total)
+            for register in Register
+        ]
 
     def sorted_scores(self) -> list[tuple[str, float]]:
         """Scores in the portal's fixed register order, for display."""

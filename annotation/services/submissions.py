@@ -7,7 +7,7 @@ duplicate click or a re-delivered message cannot record a result twice.
 import logging
 import re
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -113,11 +113,7 @@ def prediction_record(
     if submission is None or submission.is_finished:
         return None
     prediction = Prediction.objects.create(
-        submission=submission,
-        label=result.label,
-        scores={label: round(float(p), 6) for label, p in result.scores.items()},
-        model_version=result.model_version,
-        latency_ms=latency_ms,
+        submission=submission, latency_ms=latency_ms, **prediction_values(result)
     )
     submission.current_prediction = prediction
     submission.status = Submission.Status.DONE
@@ -125,6 +121,29 @@ def prediction_record(
     submission.finished_at = timezone.now()
     submission.save(update_fields=["current_prediction", "status", "failure_reason", "finished_at"])
     return prediction
+
+
+def prediction_values(result: "RegisterPrediction") -> dict[str, Any]:
+    """The Prediction fields a model's output fills: one mapping for every write path."""
+    return {
+        "label": result.label,
+        "top_label": result.top_label,
+        "uncertain": result.uncertain,
+        "scores": {label: round(float(p), 6) for label, p in result.scores.items()},
+        "model_version": result.model_version,
+        "sentences": [
+            {
+                "start": s.start,
+                "end": s.end,
+                "label": s.label,
+                "top_label": s.top_label,
+                "uncertain": s.uncertain,
+                "scores": s.scores,
+                "evidence": [[e.start, e.end, e.weight] for e in s.explanation],
+            }
+            for s in result.sentences
+        ],
+    }
 
 
 @transaction.atomic

@@ -27,7 +27,7 @@ from parlure_ml.register import RegisterPrediction
 from parlure_ml.speech.transcriber import Transcript as SpeechTranscript
 
 from .audio import audio_delete
-from .submissions import submission_mark_failed, text_clean
+from .submissions import prediction_values, submission_mark_failed, text_clean
 
 logger = logging.getLogger(__name__)
 
@@ -173,10 +173,8 @@ def _prediction(
         submission=submission,
         segment=segment,
         transcript_version=version,
-        label=result.label,
-        scores={label: round(float(p), 6) for label, p in result.scores.items()},
-        model_version=result.model_version,
         latency_ms=latency_ms,
+        **prediction_values(result),
     )
 
 

@@ -35,6 +35,7 @@ def test_classify_text_prints_one_json_line_per_input_line() -> None:
     assert len(rows) == len(lines)
     assert rows[0]["label"] == "soutenu"
     assert rows[2]["label"] == "familier"
+    assert rows[0]["uncertain"] is False
     assert rows[1] == {
         "label": None,
         "scores": None,
@@ -87,3 +88,24 @@ def test_transcribe_prints_one_json_object_per_file(tmp_path: Path, french_wav: 
         "error": {"code": "not_audio", "message": second["error"]["message"]},
     }
     assert "1 of 2 files failed" in completed.stderr
+
+
+@pytest.mark.slow
+def test_classify_text_details_give_sentences_and_evidence() -> None:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
+    completed = subprocess.run(
+        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "classify_text", "--details"],
+        input="Je vous prie d'agréer mes salutations. Putain, t'as vu ce bordel ?\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    [row] = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert [s["text"] for s in row["sentences"]] == [
+        "Je vous prie d'agréer mes salutations.",
+        "Putain, t'as vu ce bordel ?",
+    ]
+    assert [s["label"] for s in row["sentences"]] == ["soutenu", "familier"]
+    assert {e["word"] for e in row["sentences"][1]["evidence"]} & {"Putain", "bordel", "t'as"}

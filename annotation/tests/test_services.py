@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 
 RESULT = RegisterPrediction(
     label="familier",
+    top_label="familier",
     scores={"soutenu": 0.05, "neutre": 0.15, "familier": 0.8},
+    uncertain=False,
     model_version="test-model",
 )
 

@@ -26,6 +26,17 @@ def test_the_task_classifies_with_the_real_model_and_is_safe_to_run_twice() -> N
     assert set(prediction.scores) == set(LABELS)
     assert sum(prediction.scores.values()) == pytest.approx(1.0, abs=1e-4)
     assert prediction.model_version
+    assert (prediction.top_label, prediction.uncertain) == ("familier", False)
+    # One entry per sentence, with the words that decided as offsets into the text.
+    assert [submission.text[s["start"] : s["end"]] for s in prediction.sentences] == [
+        "Wesh frérot, t'as capté le délire ?",
+        "C'est trop ouf.",
+    ]
+    evidence = prediction.sentences[0]["evidence"]
+    assert evidence
+    assert {submission.text[start:end] for start, end, _ in evidence} <= set(
+        submission.text.replace(",", " ").replace("?", " ").split()
+    )
     assert submission.attempts == 1
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from annotation.forms import AudioSubmissionForm, SubmissionFilterForm, TextSubmissionForm
+from annotation.highlight import sentence_views
 from annotation.models import Submission
 from annotation.selectors import (
     SubmissionFilters,
@@ -46,8 +47,11 @@ def result_context(submission: Submission) -> dict[str, object]:
         "submission": submission,
         "retention_hours": f"{settings.AUDIO_RETENTION_HOURS:g}",
     }
+    prediction = submission.current_prediction
     transcript = getattr(submission, "transcript", None)
     if transcript is None:
+        if prediction is not None:
+            context["sentences"] = sentence_views(submission.text, prediction.sentences)
         return context
     public_id = submission.public_id
     recording = getattr(submission, "audio", None)

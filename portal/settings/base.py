@@ -176,6 +176,9 @@ FILE_UPLOAD_HANDLERS = [
 PARLURE_WARM_UP_MODELS: list[str] = env.list(
     "PARLURE_WARM_UP_MODELS", default=["register", "speech"]
 )
+# Register predictions whose calibrated probability is below this are "uncertain": shown as
+# hesitant with neutre as the register, and queued for review (see docs/model-card.md).
+PARLURE_UNCERTAIN_BELOW = env.float("PARLURE_UNCERTAIN_BELOW", default=0.6)
 # A job re-delivered this many times (its worker died each time) fails instead of looping.
 PARLURE_MAX_ATTEMPTS = env.int("PARLURE_MAX_ATTEMPTS", default=3)
 
