@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from typing import Any
 
-# Evidence weights (drop in the label's probability when the word is removed) to emphasis levels.
-LEVELS = ((0.15, 3), (0.06, 2), (0.0, 1))
+# Evidence weights (a word's share of what pushed the decision) to emphasis levels.
+LEVELS = ((0.3, 3), (0.15, 2), (0.0, 1))
 
 
 @dataclass(frozen=True)

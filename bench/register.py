@@ -26,6 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from parlure_ml.memory import rss_mb as _rss_mb
 from parlure_ml.register.examples import (
     LABELS,
     bare_copies,
@@ -33,11 +34,6 @@ from parlure_ml.register.examples import (
     load_splits,
 )
 from parlure_ml.register.metrics import report
-
-
-def _rss_mb() -> tuple[float, float]:
-    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
-    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
 def _macro_f1(classifier: object, examples: list) -> float:

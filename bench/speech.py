@@ -43,7 +43,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from parlure_ml.bench import _rss_mb  # noqa: E402
+from parlure_ml.memory import rss_mb as _rss_mb  # noqa: E402
 from parlure_ml.speech.synth import FRENCH_VOICE, LONG_FRENCH, WORDS_PER_MINUTE  # noqa: E402
 
 SECOND_VOICE = "fr+f3"

@@ -69,7 +69,7 @@ def test_each_sentence_is_marked_with_its_register_and_its_evidence(
     assert 'class="sentence register-soutenu"' in html
     assert 'class="sentence register-familier"' in html
     assert '<mark class="evidence evidence-3" title="poids 0,31">T&#x27;as</mark>' in html
-    assert '<mark class="evidence evidence-3" title="poids 0,20">prie</mark>' in html
+    assert '<mark class="evidence evidence-2" title="poids 0,20">prie</mark>' in html
     assert "soutenu 50 %" in html  # one sentence of two
 
 

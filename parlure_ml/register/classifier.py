@@ -31,7 +31,8 @@ DEFAULT_UNCERTAIN_BELOW = 0.6
 HESITANT_LABEL = "neutre"
 # Occlusion costs one forward pass per word: explanations stop after this many words.
 EXPLAIN_MAX_WORDS = 400
-EXPLAIN_MIN_WEIGHT = 0.02
+# A word is evidence when it carries at least this share of what pushed the decision.
+EXPLAIN_MIN_SHARE = 0.05
 EXPLAIN_TOP = 8
 
 
@@ -39,7 +40,8 @@ EXPLAIN_TOP = 8
 class Evidence:
     start: int  # character offsets into the text
     end: int
-    weight: float  # how much removing the word lowers the probability of the label (0..1)
+    # The word's share (0..1) of what removing words takes away from the label's log-odds.
+    weight: float
 
 
 @dataclass(frozen=True)
@@ -199,17 +201,32 @@ class RegisterClassifier:
         target: int,
         probs: np.ndarray,
     ) -> tuple[Evidence, ...]:
-        """Occlusion: remove each word in turn; the drop in the label's probability is its
-        weight."""
+        """Occlusion: remove each word in turn and measure how much the label's log-odds fall.
+
+        Log-odds rather than probability: when the model is sure (0.999), removing the decisive
+        word may only bring it to 0.99, a tiny change in probability but a large one in
+        log-odds. Weights are each word's share of the total positive fall, so they read the
+        same for sure and unsure predictions.
+        """
         variants = [(text[start:a] + text[b:end]).strip() or "." for a, b in words]
         occluded = self.probabilities([" ".join(v.split()) for v in variants])
-        drops = probs[target] - occluded[:, target]
-        ranked = sorted(range(len(words)), key=lambda i: -drops[i])[:EXPLAIN_TOP]
+        drops = _log_odds(probs[target]) - _log_odds(occluded[:, target])
+        positive = np.clip(drops, 0.0, None)
+        total = positive.sum()
+        if total <= 1e-6:
+            return ()
+        shares = positive / total
+        ranked = sorted(range(len(words)), key=lambda i: -shares[i])[:EXPLAIN_TOP]
         return tuple(
-            Evidence(words[i][0], words[i][1], round(float(drops[i]), 4))
+            Evidence(words[i][0], words[i][1], round(float(shares[i]), 4))
             for i in sorted(ranked)
-            if drops[i] >= EXPLAIN_MIN_WEIGHT
+            if shares[i] >= EXPLAIN_MIN_SHARE
         )
+
+
+def _log_odds(p: Any) -> Any:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p) - np.log1p(-p)
 
 
 def quantize(network: Any) -> Any:

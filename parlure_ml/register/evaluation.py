@@ -44,13 +44,16 @@ def features(network: Any, batcher: Any, texts: Sequence[str]) -> np.ndarray:
 
 
 def evaluation_sets(splits: dict[str, list[Example]]) -> dict[str, list[Example]]:
-    """test (all variants) and its bare copy; each independent set and its bare copy."""
+    """test (all variants) and its bare copy; each independent set and its bare copy; and
+    "frozen": the test split and the independent sets together, what the gate compares on."""
     sets = {"test": splits["test"], "test_bare": bare_copies(splits["test"])}
+    frozen = list(splits["test"])
     for path in sorted(EVAL_DIR.glob("*.tsv")):
         name = path.stem.replace("-", "_")  # independent-v1 -> independent_v1
         examples = load_independent(path)
         sets |= {name: examples, f"{name}_bare": bare_copies(examples)}
-    return sets
+        frozen += examples
+    return sets | {"frozen": frozen}
 
 
 def evaluate(
@@ -115,7 +118,7 @@ def figures(
             paths.append(Path(tmp) / f"confusion-{name}.png")
             fig.savefig(paths[-1], dpi=100)
             plt.close(fig)
-        if curves:
+        if curves and any(curves.values()):
             fig, ax = plt.subplots(figsize=(6, 3.6))
             for name, points in curves.items():
                 if points:

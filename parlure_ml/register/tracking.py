@@ -93,8 +93,9 @@ def promote(mlflow_client: MlflowClient, version: str) -> None:
 
 
 def download(mlflow_client: MlflowClient, version: Any, cache: Path) -> Path:
-    """The model directory of a registered version, downloaded once into `cache/v<N>`."""
-    target = cache / f"v{version.version}"
+    """The model directory of a registered version, downloaded once into `cache/v<N>-<run>`
+    (the run id too: another registry's version N is another model)."""
+    target = cache / f"v{version.version}-{version.run_id[:12]}"
     if (target / "model.json").is_file():
         return target
     import mlflow.artifacts

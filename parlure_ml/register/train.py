@@ -39,14 +39,16 @@ from parlure_ml.register.head import fit_logistic
 from parlure_ml.register.metrics import fit_temperature, flat_metrics, report, softmax
 
 L2_GRID = (1e-3, 1e-2, 1e-1, 1.0)
-# The frozen evaluation set the gate compares candidate and champion on.
-GATE_SET = "test"
+# The frozen evaluation set the gate compares candidate and champion on: the dataset's test split
+# and the independent sets, none of which any training run sees.
+GATE_SET = "frozen"
+CORRECTIONS_SET = "corrections"
 
 
 @dataclass
 class TrainConfig:
     mode: str = "lora"  # "lora": fine-tune LoRA adapters + head; "fast": head only
-    epochs: int = 4
+    epochs: int = 5
     batch_size: int = 16
     lr: float = 5e-4  # LoRA adapters
     head_lr: float = 2e-3
@@ -146,7 +148,22 @@ def finetune(
         )
 
 
-def train(config: TrainConfig, out_dir: Path | None, dataset: Path = DATASET_CSV) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Corrections:
+    """People's accepted corrections: some added to training, the rest held out to evaluate."""
+
+    train: list[Example]
+    evaluation: list[Example]
+    version: int
+    sha256: str
+
+
+def train(
+    config: TrainConfig,
+    out_dir: Path | None,
+    dataset: Path = DATASET_CSV,
+    corrections: Corrections | None = None,
+) -> dict[str, Any]:
     """Train, evaluate, save, track; returns a summary (run id, version, metrics, gate)."""
     import mlflow
     import torch
@@ -160,6 +177,11 @@ def train(config: TrainConfig, out_dir: Path | None, dataset: Path = DATASET_CSV
     splits = load_splits(dataset)
     dataset_hash = file_sha256(dataset)
     train_set, val_set = splits["train"], splits["validation"]
+    extra_sets: dict[str, list[Example]] = {}
+    if corrections is not None:
+        train_set = train_set + corrections.train
+        if corrections.evaluation:
+            extra_sets[CORRECTIONS_SET] = corrections.evaluation
 
     model, tokenizer = load_backbone()
     batcher = Batcher.for_model(model, tokenizer)
@@ -187,6 +209,13 @@ def train(config: TrainConfig, out_dir: Path | None, dataset: Path = DATASET_CSV
     with mlflow.start_run(run_name=f"{config.mode}-{stamp}") as run:
         params = {k: v for k, v in asdict(config).items() if k != "extra"} | config.extra
         params |= {"dataset_sha256": dataset_hash, "n_train": len(train_set)}
+        if corrections is not None:
+            params |= {
+                "corrections_version": corrections.version,
+                "corrections_sha256": corrections.sha256,
+                "corrections_train": len(corrections.train),
+                "corrections_evaluation": len(corrections.evaluation),
+            }
         mlflow.log_params({k: str(v) for k, v in params.items()})
         mlflow.set_tags({"mode": config.mode, "dataset_sha256": dataset_hash})
 
@@ -207,7 +236,7 @@ def train(config: TrainConfig, out_dir: Path | None, dataset: Path = DATASET_CSV
         temperature = fit_temperature(val_logits, _targets(val_set))
         mlflow.log_metric("temperature", temperature)
         reports = evaluation.evaluate(
-            network, batcher, temperature, evaluation.evaluation_sets(splits)
+            network, batcher, temperature, evaluation.evaluation_sets(splits) | extra_sets
         )
         for name, result in reports.items():
             mlflow.log_metrics(flat_metrics(result, name))
@@ -235,9 +264,8 @@ def train(config: TrainConfig, out_dir: Path | None, dataset: Path = DATASET_CSV
                 mlflow.log_artifact(str(image), "figures")
         mlflow.log_dict(reports, "reports.json")
         registered = tracking.register(mlflow_client, run.info.run_id, {"version": version})
-        decision, champion_figures = gate_and_promote(
-            mlflow_client, registered, reports[GATE_SET], splits
-        )
+        gate_sets = {GATE_SET: evaluation.evaluation_sets(splits)[GATE_SET]} | extra_sets
+        decision, champion_figures = gate_and_promote(mlflow_client, registered, reports, gate_sets)
         mlflow.set_tags({"gate": _verdict(decision), "gate_reason": decision.reason})
     return {
         "gate": {"promoted": decision.promote, "reason": decision.reason, "set": GATE_SET},
@@ -252,11 +280,17 @@ def train(config: TrainConfig, out_dir: Path | None, dataset: Path = DATASET_CSV
 
 
 def gate_and_promote(
-    mlflow_client: Any, registered: str, candidate: dict[str, Any], splits: dict[str, list[Example]]
+    mlflow_client: Any,
+    registered: str,
+    candidate: dict[str, dict[str, Any]],
+    sets: dict[str, list[Example]],
 ) -> tuple[Decision, dict[str, Any] | None]:
-    """Evaluate the current champion on the same set; promote the new version if the gate agrees."""
+    """Evaluate the current champion on the same sets; promote the new version if the gate agrees.
+
+    The gate reads the frozen set; figures on recent corrections are recorded beside it.
+    """
     current = tracking.champion(mlflow_client)
-    champion_report = None
+    champion_reports: dict[str, dict[str, Any]] = {}
     if current is not None:
         from parlure_ml.register.artifact import load_network
         from parlure_ml.register.network import Batcher
@@ -264,16 +298,21 @@ def gate_and_promote(
         directory = tracking.download(mlflow_client, current, RUNS_DIR / "registry")
         network, tokenizer, card = load_network(directory)
         batcher = Batcher.for_model(network.encoder, tokenizer)
-        champion_split = {GATE_SET: splits[GATE_SET]}
-        champion_report = evaluation.evaluate(network, batcher, card.temperature, champion_split)[
-            GATE_SET
-        ]
-    decision = decide(candidate, champion_report)
+        champion_reports = evaluation.evaluate(network, batcher, card.temperature, sets)
+    decision = decide(candidate[GATE_SET], champion_reports.get(GATE_SET))
+    if CORRECTIONS_SET in candidate and CORRECTIONS_SET in champion_reports:
+        new = candidate[CORRECTIONS_SET]["macro_f1"]
+        old = champion_reports[CORRECTIONS_SET]["macro_f1"]
+        decision = Decision(
+            decision.promote,
+            f"{decision.reason}; on recent corrections macro-F1 {new:.4f} (champion {old:.4f})",
+        )
     for key, value in (("gate", _verdict(decision)), ("gate_reason", decision.reason)):
         mlflow_client.set_model_version_tag(tracking.MODEL_NAME, registered, key, value)
     if decision.promote:
         tracking.promote(mlflow_client, registered)
-    return decision, _summary(champion_report) if champion_report else None
+    figures = {name: _summary(r) for name, r in champion_reports.items()}
+    return decision, figures or None
 
 
 def _verdict(decision: Decision) -> str:

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from parlure_ml.bench import _rss_mb
+from parlure_ml.memory import rss_mb as _rss_mb
 
 
 def main(argv: list[str] | None = None) -> int:

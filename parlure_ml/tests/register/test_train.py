@@ -83,7 +83,13 @@ def test_a_run_is_tracked_registered_and_promoted(
     mlflow_client = tracking.client()
     run = mlflow_client.get_run(summary["run_id"])
     metrics = run.data.metrics
-    for name in ("test_macro_f1", "test_ece", "independent_macro_f1", "temperature"):
+    for name in (
+        "test_macro_f1",
+        "test_ece",
+        "independent_v1_macro_f1",
+        "frozen_macro_f1",
+        "temperature",
+    ):
         assert name in metrics
     for label in LABELS:
         for kind in ("precision", "recall", "f1"):
@@ -95,10 +101,10 @@ def test_a_run_is_tracked_registered_and_promoted(
         assert "figures/loss-curves.png" in artifacts
         assert [m.step for m in mlflow_client.get_metric_history(run.info.run_id, "train_loss")]
     # The first version of a fresh registry becomes the champion; the portal then loads it.
-    assert summary["gate"] == {"promoted": True, "reason": "no champion yet", "set": "test"}
+    assert summary["gate"] == {"promoted": True, "reason": "no champion yet", "set": "frozen"}
     champion = tracking.champion(mlflow_client)
     assert champion is not None
-    assert champion.version == summary["registered_version"]
+    assert str(champion.version) == summary["registered_version"]
     directory = champion_dir()
     card = json.loads((directory / "model.json").read_text())
     assert card["version"] == summary["version"]
