@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from annotation.models import Prediction, Submission
+from review.services import review_item_open_uncertain
 
 if TYPE_CHECKING:
     from parlure_ml.register import RegisterPrediction
@@ -115,6 +116,7 @@ def prediction_record(
     prediction = Prediction.objects.create(
         submission=submission, latency_ms=latency_ms, **prediction_values(result)
     )
+    review_item_open_uncertain(prediction=prediction)  # an uncertain label goes to review
     submission.current_prediction = prediction
     submission.status = Submission.Status.DONE
     submission.failure_reason = ""

@@ -25,6 +25,7 @@ from annotation.models import (
 )
 from parlure_ml.register import RegisterPrediction
 from parlure_ml.speech.transcriber import Transcript as SpeechTranscript
+from review.services import review_item_open_uncertain
 
 from .audio import audio_delete
 from .submissions import prediction_values, submission_mark_failed, text_clean
@@ -169,13 +170,15 @@ def _prediction(
     result: RegisterPrediction,
     latency_ms: int,
 ) -> Prediction:
-    return Prediction.objects.create(
+    prediction = Prediction.objects.create(
         submission=submission,
         segment=segment,
         transcript_version=version,
         latency_ms=latency_ms,
         **prediction_values(result),
     )
+    review_item_open_uncertain(prediction=prediction)  # an uncertain label goes to review
+    return prediction
 
 
 @transaction.atomic

@@ -1,0 +1,80 @@
+"""Review items as the queue page shows them: the judged text inside its context, the model's
+scores, what people said, and what reviewers decided."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from accounts.models import User
+from annotation.models import Register
+
+from .models import Feedback, Judgement, ReviewItem
+from .targets import prediction_target
+
+# Characters of context shown on each side of a judged sentence.
+CONTEXT_CHARS = 280
+
+
+@dataclass(frozen=True)
+class ItemCard:
+    item: ReviewItem
+    before: str  # context before the judged text ("" for a whole text)
+    text: str
+    after: str
+    scores: list[tuple[str, float]]
+    shown_label: str
+    feedback: list[Feedback]
+    judgements: list[Judgement]
+    mine: Judgement | None
+    suggested_labels: list[str] = field(default_factory=list)
+    transcript_flagged: bool = False
+
+    @property
+    def comments(self) -> list[Feedback]:
+        return [row for row in self.feedback if row.comment]
+
+    @property
+    def accept_label(self) -> str:
+        """What "accept" gives (as services.judgements.accepted_label): the latest suggestion,
+        else the model's register."""
+        return self.suggested_labels[-1] if self.suggested_labels else self.item.model_label
+
+
+def _context(source: str, start: int, end: int) -> tuple[str, str]:
+    before = source[max(0, start - CONTEXT_CHARS) : start]
+    after = source[end : end + CONTEXT_CHARS]
+    if start > CONTEXT_CHARS:
+        before = "…" + before.lstrip()
+    if len(source) - end > CONTEXT_CHARS:
+        after = after.rstrip() + "…"
+    return before, after
+
+
+def item_card(item: ReviewItem, feedback: list[Feedback], reviewer: User) -> ItemCard:
+    """An item's card. The context is the prediction's text now; when it no longer holds the
+    judged text (a transcript corrected since), the item's own text is shown alone."""
+    before = after = ""
+    scores: dict[str, float] = {}
+    shown = item.model_label
+    try:
+        target = prediction_target(item.prediction, item.sentence_index)
+    except ValidationError:
+        target = None
+    if target is not None:
+        scores, shown = target.scores, target.shown_label
+        if item.sentence_index is not None and target.text == item.text:
+            before, after = _context(target.source, target.start, target.end)
+    judgements = list(item.judgements.all())
+    return ItemCard(
+        item=item,
+        before=before,
+        text=item.text,
+        after=after,
+        scores=[(register.value, scores.get(register.value, 0.0)) for register in Register],
+        shown_label=shown,
+        feedback=feedback,
+        judgements=judgements,
+        mine=next((j for j in judgements if j.reviewer_id == reviewer.pk), None),
+        suggested_labels=[row.suggested_label for row in feedback if row.suggested_label],
+        transcript_flagged=any(row.kind == Feedback.Kind.TRANSCRIPT for row in feedback),
+    )

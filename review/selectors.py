@@ -1,0 +1,183 @@
+"""Every read of feedback, review items and corrections goes through these functions."""
+
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from annotation.models import Prediction
+from annotation.selectors import submission_get_for_user
+
+from .models import CorrectionSet, Feedback, Judgement, ReviewItem
+
+# Filters of the recently decided items, for a second (or a changed) judgement.
+DECIDED_FILTERS = ("not_mine", "single", "disagreement", "all")
+
+
+def prediction_for_feedback(
+    *, user: User, public_id: uuid.UUID | str, segment_index: int | None
+) -> Prediction:
+    """The prediction the person sees: their submission's, or one of its segments'. 404 for
+    someone else's submission, an unknown segment, or nothing predicted yet."""
+    submission = submission_get_for_user(user=user, public_id=public_id)
+    if segment_index is None:
+        prediction = submission.current_prediction
+    else:
+        transcript = getattr(submission, "transcript", None)
+        segment = (
+            transcript.segments.select_related("current_prediction")
+            .filter(index=segment_index)
+            .first()
+            if transcript is not None
+            else None
+        )
+        prediction = segment.current_prediction if segment is not None else None
+    if prediction is None:
+        raise Http404("Nothing to give feedback on.")
+    return prediction
+
+
+def _items() -> QuerySet[ReviewItem]:
+    return ReviewItem.objects.select_related(
+        "prediction__submission", "prediction__segment"
+    ).prefetch_related(
+        Prefetch("judgements", queryset=Judgement.objects.select_related("reviewer"))
+    )
+
+
+def review_items_open(*, limit: int) -> list[ReviewItem]:
+    """The queue: open items, oldest first."""
+    return list(_items().filter(status=ReviewItem.Status.OPEN).order_by("created_at", "id")[:limit])
+
+
+def review_items_decided(*, reviewer: User, which: str, limit: int) -> list[ReviewItem]:
+    """Recently decided items, most recent first: ``not_mine`` (not judged by this reviewer
+    yet), ``single`` (judged by one reviewer only), ``disagreement`` or ``all``."""
+    items = _items().filter(status=ReviewItem.Status.DECIDED)
+    if which == "not_mine":
+        items = items.exclude(judgements__reviewer=reviewer)
+    elif which == "single":
+        items = items.annotate(judges=Count("judgements")).filter(judges=1)
+    elif which == "disagreement":
+        items = items.filter(pk__in=disagreement_item_ids())
+    return list(items.order_by("-decided_at", "-id")[:limit])
+
+
+def review_item_get(*, item_id: int) -> ReviewItem:
+    try:
+        return ReviewItem.objects.get(pk=item_id)
+    except ReviewItem.DoesNotExist:
+        raise Http404("No such review item.") from None
+
+
+def feedback_for_items(items: list[ReviewItem]) -> dict[int, list[Feedback]]:
+    """Each item's feedback (same prediction and sentence), oldest first."""
+    by_target: dict[tuple[int, int | None], list[Feedback]] = {}
+    feedback = Feedback.objects.filter(
+        prediction_id__in={item.prediction_id for item in items}
+    ).order_by("created_at", "id")
+    for row in feedback:
+        by_target.setdefault((row.prediction_id, row.sentence_index), []).append(row)
+    return {item.pk: by_target.get((item.prediction_id, item.sentence_index), []) for item in items}
+
+
+def review_counts() -> dict[str, int]:
+    return ReviewItem.objects.aggregate(
+        open=Count("id", filter=Q(status=ReviewItem.Status.OPEN)),
+        decided=Count("id", filter=Q(status=ReviewItem.Status.DECIDED)),
+    )
+
+
+def judgement_ratings() -> dict[int, dict[int, str]]:
+    """item id -> {reviewer id: label}, for the items judged by two reviewers or more."""
+    shared = (
+        Judgement.objects.values("item_id")
+        .annotate(judges=Count("id"))
+        .filter(judges__gte=2)
+        .values("item_id")
+    )
+    ratings: dict[int, dict[int, str]] = {}
+    for item_id, reviewer_id, label in Judgement.objects.filter(item_id__in=shared).values_list(
+        "item_id", "reviewer_id", "label"
+    ):
+        ratings.setdefault(item_id, {})[reviewer_id] = label
+    return ratings
+
+
+def disagreement_item_ids() -> list[int]:
+    """Items judged by two reviewers or more who do not all give the same register."""
+    return list(
+        Judgement.objects.values("item_id")
+        .annotate(judges=Count("id"), labels=Count("label", distinct=True))
+        .filter(judges__gte=2, labels__gte=2)
+        .values_list("item_id", flat=True)
+    )
+
+
+def reviewers_by_id(ids: set[int]) -> dict[int, User]:
+    return {user.pk: user for user in User.objects.filter(pk__in=ids)}
+
+
+# --- Corrections ---------------------------------------------------------------------------------
+
+
+def corrections_current() -> list[dict[str, Any]]:
+    """Every correction now: decided items from feedback, and decided items whose register
+    differs from the model's. Rows as in CorrectionSet.rows, by item id."""
+    items = (
+        ReviewItem.objects.filter(status=ReviewItem.Status.DECIDED)
+        .filter(Q(reason=ReviewItem.Reason.FEEDBACK) | ~Q(final_label=F("model_label")))
+        .order_by("id")
+        .values("id", "text", "final_label", "model_label", "decided_at")
+    )
+    return [
+        {
+            "item": item["id"],
+            "text": item["text"],
+            "label": item["final_label"],
+            "model_label": item["model_label"],
+            "decided_at": item["decided_at"].isoformat() if item["decided_at"] else None,
+        }
+        for item in items
+    ]
+
+
+def rows_sha256(rows: list[dict[str, Any]]) -> str:
+    """The hash of rows' canonical JSON: sorted keys, no spaces, UTF-8."""
+    canonical = json.dumps(rows, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def correction_set_latest() -> CorrectionSet | None:
+    return CorrectionSet.objects.order_by("-version").first()
+
+
+def correction_set_get(*, version: int) -> CorrectionSet:
+    try:
+        return CorrectionSet.objects.get(version=version)
+    except CorrectionSet.DoesNotExist:
+        raise Http404("No such corrections snapshot.") from None
+
+
+def correction_set_list(*, limit: int = 50) -> QuerySet[CorrectionSet]:
+    return CorrectionSet.objects.select_related("created_by").order_by("-version")[:limit]
+
+
+def corrections_since(version: int | None) -> list[dict[str, Any]]:
+    """Corrections not in snapshot ``version`` or earlier (all of them for None).
+
+    Snapshots are cumulative, so the latest one up to ``version`` holds all the earlier ones. A
+    correction whose register changed since counts as new.
+    """
+    rows = corrections_current()
+    if version is None:
+        return rows
+    snapshot = CorrectionSet.objects.filter(version__lte=version).order_by("-version").first()
+    if snapshot is None:
+        return rows
+    known = {(row["item"], row["label"]) for row in snapshot.rows}
+    return [row for row in rows if (row["item"], row["label"]) not in known]

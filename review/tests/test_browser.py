@@ -1,0 +1,118 @@
+"""Feedback and review in a real browser: one click and no reload; judging with the keyboard.
+
+Needs Debian's Chromium at /usr/bin/chromium and the `playwright` Python package (as
+annotation/tests/test_browser.py); skipped without them.
+Run it alone with: .venv/bin/python -m pytest -m browser review/tests/test_browser.py
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from pytest_django.live_server_helper import LiveServer
+
+from accounts.models import User
+from accounts.tests.factories import PASSWORD
+from annotation.models import Submission
+from review.tests.conftest import make_reviewer
+from review.tests.factories import text_submission, uncertain_item
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing (Debian package `chromium`)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the `playwright` package is missing")
+
+# serialized_rollback: the flush after the test must not take the roles (data migration) away.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def browser() -> Iterator["Browser"]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _page(browser: "Browser", live_server: LiveServer, user: User) -> "Page":
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("/compte/login/")
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
+    page.errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+@pytest.fixture
+def data(user: User) -> tuple[Submission, User]:
+    # Made before the browser starts: the ORM refuses to run inside Playwright's event loop.
+    submission = text_submission(user)
+    uncertain_item(user)
+    return submission, make_reviewer()
+
+
+def test_flag_a_sentence_then_judge_it_with_the_keyboard(
+    data: tuple[Submission, User], user: User, browser: "Browser", live_server: LiveServer
+) -> None:
+    submission, reviewer = data
+    page = _page(browser, live_server, user)
+    page.goto(f"/soumissions/{submission.public_id}/")
+    control = page.locator("details.feedback-sentence").nth(1)  # the second sentence's
+
+    control.locator("summary").focus()
+    page.keyboard.press("Enter")  # opens it, and the focus moves to the first register
+    page.wait_for_function("document.activeElement.name === 'label'")
+    control.locator("input[value=neutre]").check()
+    control.locator("textarea").fill("Pas si familier.")
+    page.evaluate("window.notReloaded = true")
+    control.locator("button[type=submit]").click()
+
+    thanks = control.locator(".feedback-thanks")
+    thanks.wait_for()
+    assert thanks.inner_text() == "Thanks, sent for review."
+    assert page.evaluate("window.notReloaded") is True
+    assert page.evaluate("document.activeElement.className") == "feedback-thanks"
+    assert page.errors == []  # type: ignore[attr-defined]
+
+    page = _page(browser, live_server, reviewer)
+    page.goto("/relecture/")
+    items = page.locator("[data-review-item]")
+    assert items.count() == 2
+    assert "is-current" in (items.nth(0).get_attribute("class") or "")
+    page.keyboard.press("j")  # to the flagged sentence (the uncertain item is older)
+    assert "is-current" in (items.nth(1).get_attribute("class") or "")
+    page.keyboard.press("k")
+    page.keyboard.press("r")  # reject the uncertain one: the model's familier stands
+
+    first_status = items.nth(0).locator("[data-item-status]")
+    page.wait_for_function("document.querySelectorAll('[data-review-item].is-judged').length == 1")
+    assert "familier" in first_status.inner_text()
+    assert "is-current" in (items.nth(1).get_attribute("class") or "")  # moved on by itself
+    page.keyboard.press("2")  # relabel as neutre
+    page.wait_for_function("document.querySelectorAll('[data-review-item].is-judged').length == 2")
+    assert "neutre" in items.nth(1).locator("[data-item-status]").inner_text()
+
+    page.goto("/relecture/")
+    assert page.locator("[data-review-item]").count() == 0
+    page.goto("/relecture/corrections/")
+    assert "1 correction, no snapshot yet." in page.locator("main").inner_text()
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -1,0 +1,58 @@
+"""The loop as people live it: a member flags a label, a reviewer decides, staff snapshot it."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from review.models import CorrectionSet, ReviewItem
+from review.tests.factories import SECOND, TEXT, text_submission
+
+pytestmark = pytest.mark.django_db
+
+
+def test_feedback_then_review_then_snapshot_then_export(
+    user: User, owner_client: Client, reviewer_client: Client
+) -> None:
+    submission = text_submission(user)
+    sent = owner_client.post(
+        reverse("review:feedback_create", args=[submission.public_id]),
+        data=json.dumps({"sentence": 1, "label": "neutre", "comment": "Pas si familier."}),
+        content_type="application/json",
+    )
+    assert sent.status_code == 201
+
+    queue = reviewer_client.get(reverse("review:queue"))
+    [card] = queue.context["cards"]
+    assert (card.text, card.accept_label, card.comments[0].comment) == (
+        TEXT[SECOND:],
+        "neutre",
+        "Pas si familier.",
+    )
+    judged = reviewer_client.post(
+        reverse("review:judgement_create", args=[card.item.pk]),
+        data=json.dumps({"decision": "accept"}),
+        content_type="application/json",
+    )
+    assert judged.json()["final_label"] == "neutre"
+    assert reviewer_client.get(reverse("review:queue")).context["cards"] == []
+
+    reviewer_client.post(reverse("review:correction_set_create"))
+    snapshot = CorrectionSet.objects.get()
+    out = io.StringIO()
+    call_command("export_corrections", "--format", "jsonl", stdout=out, stderr=io.StringIO())
+
+    [row] = [json.loads(line) for line in out.getvalue().splitlines()]
+    item = ReviewItem.objects.get()
+    assert row == {
+        "text": "T'as vu le match hier soir ?",
+        "label": "neutre",
+        "model_label": "familier",
+        "item": item.pk,
+        "decided_at": item.decided_at.isoformat() if item.decided_at else None,
+    }
+    assert snapshot.rows == [{**row}]

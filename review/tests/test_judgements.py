@@ -1,0 +1,177 @@
+"""Judging: accept, reject or relabel; one judgement per reviewer; the majority decides."""
+
+import json
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from review.models import Judgement, ReviewItem
+from review.services import judgement_record
+from review.tests.conftest import english_client, make_reviewer
+from review.tests.factories import feedback_item, uncertain_item
+
+pytestmark = pytest.mark.django_db
+
+
+def _judge(client: Client, item: ReviewItem, **payload: Any) -> Any:
+    return client.post(
+        reverse("review:judgement_create", args=[item.pk]),
+        data=json.dumps(payload),
+        content_type="application/json",
+    )
+
+
+def test_accept_takes_the_suggested_register(user: User, reviewer: User) -> None:
+    item = feedback_item(user, label="soutenu")
+
+    judgement = judgement_record(item=item, reviewer=reviewer, decision="accept")
+
+    item.refresh_from_db()
+    assert (judgement.decision, judgement.label) == ("accept", "soutenu")
+    assert (item.status, item.final_label) == ("decided", "soutenu")
+    assert item.decided_at is not None
+    assert item.is_correction
+
+
+def test_reject_keeps_the_models_register(user: User, reviewer: User) -> None:
+    item = feedback_item(user, label="soutenu")
+
+    judgement_record(item=item, reviewer=reviewer, decision="reject")
+
+    item.refresh_from_db()
+    assert item.final_label == "familier"
+    assert item.is_correction  # a confirmed label from feedback is a training row too
+
+
+def test_relabel_takes_the_reviewers_register(user: User, reviewer: User) -> None:
+    item = feedback_item(user, label="soutenu")
+
+    judgement_record(item=item, reviewer=reviewer, decision="relabel", label="neutre")
+
+    item.refresh_from_db()
+    assert item.final_label == "neutre"
+
+
+def test_relabel_needs_a_register_and_decisions_are_known(user: User, reviewer: User) -> None:
+    item = feedback_item(user)
+
+    with pytest.raises(ValidationError, match="Pick the register to relabel with"):
+        judgement_record(item=item, reviewer=reviewer, decision="relabel")
+    with pytest.raises(ValidationError, match="Unknown decision"):
+        judgement_record(item=item, reviewer=reviewer, decision="maybe")
+    assert not Judgement.objects.exists()
+
+
+def test_accepting_an_uncertain_item_confirms_the_models_top_register(
+    user: User, reviewer: User
+) -> None:
+    item = uncertain_item(user, top_label="familier")
+
+    judgement_record(item=item, reviewer=reviewer, decision="accept")
+
+    item.refresh_from_db()
+    assert item.final_label == "familier"
+    assert not item.is_correction  # the model was right: nothing to learn
+
+
+def test_a_second_judgement_by_the_same_reviewer_replaces_the_first(
+    user: User, reviewer: User
+) -> None:
+    item = feedback_item(user, label="soutenu")
+    judgement_record(item=item, reviewer=reviewer, decision="accept")
+
+    judgement_record(item=item, reviewer=reviewer, decision="relabel", label="neutre")
+
+    assert Judgement.objects.get().label == "neutre"
+    item.refresh_from_db()
+    assert item.final_label == "neutre"
+
+
+def test_the_majority_decides_and_a_tie_keeps_the_earlier(
+    user: User, reviewer: User, second_reviewer: User
+) -> None:
+    item = feedback_item(user, label="soutenu")
+    third = make_reviewer()
+    judgement_record(item=item, reviewer=reviewer, decision="accept")  # soutenu
+    judgement_record(item=item, reviewer=second_reviewer, decision="reject")  # familier
+    item.refresh_from_db()
+    decided_at = item.decided_at
+    assert item.final_label == "soutenu"  # 1 against 1: the first judgement stands
+
+    judgement_record(item=item, reviewer=third, decision="reject")  # familier
+
+    item.refresh_from_db()
+    assert item.final_label == "familier"
+    assert item.decided_at is not None
+    assert decided_at is not None
+    assert item.decided_at > decided_at
+
+
+def test_the_endpoint_judges_and_says_what_was_decided(user: User, reviewer_client: Client) -> None:
+    item = feedback_item(user, label="soutenu")
+
+    response = _judge(reviewer_client, item, decision="relabel", label="neutre")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "item": item.pk,
+        "decision": "relabel",
+        "label": "neutre",
+        "status": "decided",
+        "final_label": "neutre",
+        "judgements": 1,
+        "message": "Relabel: neutre. Decided register: neutre.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"decision": "maybe"}, "Unknown decision: use accept, reject or relabel."),
+        ({"decision": "relabel"}, "Pick the register to relabel with"),
+        ({"decision": "relabel", "label": "poli"}, "Pick the register to relabel with"),
+        ({"decision": 3}, 'Send JSON like {"decision": "relabel", "label": "familier"}.'),
+    ],
+)
+def test_the_endpoint_refuses_bad_input_with_a_message(
+    user: User, reviewer_client: Client, payload: dict[str, Any], message: str
+) -> None:
+    item = feedback_item(user)
+
+    response = _judge(reviewer_client, item, **payload)
+
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+    assert not Judgement.objects.exists()
+
+
+def test_members_cannot_judge_and_unknown_items_are_404(
+    user: User, reviewer_client: Client
+) -> None:
+    item = feedback_item(user)
+
+    assert _judge(english_client(user), item, decision="accept").status_code == 403
+    assert _judge(english_client(), item, decision="accept").status_code == 302
+    missing = reverse("review:judgement_create", args=[item.pk + 1000])
+    assert reviewer_client.post(missing, {"decision": "accept"}).status_code == 404
+    assert not Judgement.objects.exists()
+
+
+def test_without_javascript_the_buttons_post_and_come_back(
+    user: User, reviewer_client: Client
+) -> None:
+    item = feedback_item(user, label="soutenu")
+    url = reverse("review:judgement_create", args=[item.pk])
+    back = reverse("review:queue") + "?view=decided"
+
+    response = reviewer_client.post(url, {"relabel": "neutre", "next": back})
+    offsite = reviewer_client.post(url, {"decision": "accept", "next": "https://evil.example/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == back
+    assert offsite["Location"] == reverse("review:queue")
+    assert Judgement.objects.get().label == "soutenu"

@@ -1,0 +1,211 @@
+// Parlure: feedback on labels (templates/review/_feedback.html, on the result page) and the review
+// queue (templates/review/queue.html). No framework. Both work without this script (plain forms);
+// with it, they are sent as JSON and answered in place, without a reload. Every sentence shown
+// comes from the server's answer or from the markup's data-msg-* attributes.
+(function () {
+  "use strict";
+
+  // Included by a page and again by a partial the result poll inserts: the first copy does the work.
+  if (document.documentElement.hasAttribute("data-review-js")) return;
+  document.documentElement.setAttribute("data-review-js", "");
+
+  function cookie(name) {
+    var match = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function csrf(form) {
+    var field = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return (field && field.value) || cookie("csrftoken");
+  }
+
+  function isTyping(element) {
+    return element && (element.tagName === "TEXTAREA" || element.tagName === "INPUT" ||
+      element.tagName === "SELECT" || element.isContentEditable);
+  }
+
+  // POST JSON; resolves with {ok, status, data}; rejects only on a network failure.
+  function postJson(url, form, payload) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "X-CSRFToken": csrf(form),
+      },
+      body: JSON.stringify(payload),
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { ok: response.ok, status: response.status, data: data };
+      });
+    });
+  }
+
+  // --- Feedback: "Wrong register?" / "Wrong text?" ---------------------------------------------
+
+  function feedbackPayload(form) {
+    var payload = { kind: form.elements.kind.value, comment: form.elements.comment.value };
+    var checked = form.querySelector("input[name=label]:checked");
+    if (checked) payload.label = checked.value;
+    if (form.elements.segment) payload.segment = parseInt(form.elements.segment.value, 10);
+    if (form.elements.sentence) payload.sentence = parseInt(form.elements.sentence.value, 10);
+    return payload;
+  }
+
+  function sendFeedback(form) {
+    var status = form.querySelector("[data-feedback-status]");
+    var button = form.querySelector("button[type=submit]");
+    if (form.dataset.sending) return;
+    form.dataset.sending = "1";
+    button.disabled = true;
+    status.textContent = form.dataset.msgSending || "";
+    postJson(form.action, form, feedbackPayload(form))
+      .then(function (answer) {
+        if (answer.ok) {
+          // The form gives way to the thanks, in place; focus follows so nobody is lost.
+          var thanks = document.createElement("p");
+          thanks.className = "feedback-thanks";
+          thanks.setAttribute("role", "status");
+          thanks.tabIndex = -1;
+          thanks.textContent = answer.data.message || "";
+          form.replaceWith(thanks);
+          thanks.focus();
+          return;
+        }
+        status.textContent = answer.data.error || form.dataset.msgError;
+      })
+      .catch(function () { status.textContent = form.dataset.msgError; })
+      .then(function () {
+        delete form.dataset.sending;
+        button.disabled = false;
+      });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest && event.target.closest("[data-feedback-form]");
+    if (!form) return;
+    event.preventDefault();
+    sendFeedback(form);
+  });
+
+  // Opening the control moves to its first choice; Escape closes it and goes back to the toggle.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.matches || !details.matches("[data-feedback]") || !details.open) return;
+    var first = details.querySelector("input[name=label]:not([disabled]), textarea");
+    if (first) first.focus();
+  }, true);
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var details = event.target.closest && event.target.closest("[data-feedback][open]");
+    if (!details) return;
+    details.open = false;
+    details.querySelector("summary").focus();
+  });
+
+  // --- The review queue ------------------------------------------------------------------------
+
+  var queue = document.querySelector("[data-review-queue]");
+  if (!queue) return;
+  var items = Array.prototype.slice.call(queue.querySelectorAll("[data-review-item]"));
+  var announcer = document.getElementById("review-announcer");
+  var current = null;
+
+  function announce(text) {
+    if (announcer) announcer.textContent = text;
+  }
+
+  function select(item, focus) {
+    if (!item) return;
+    if (current) {
+      current.classList.remove("is-current");
+      current.removeAttribute("aria-current");
+    }
+    current = item;
+    item.classList.add("is-current");
+    item.setAttribute("aria-current", "true");
+    if (focus) {
+      item.focus({ preventScroll: true });
+      item.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function step(offset) {
+    var index = current ? items.indexOf(current) : -1;
+    var next = items[Math.max(0, Math.min(items.length - 1, index + offset))];
+    select(next, true);
+  }
+
+  // After a judgement, the next item nobody has judged on this page (or simply the next one).
+  function advance(from) {
+    var index = items.indexOf(from);
+    for (var i = index + 1; i < items.length; i += 1) {
+      if (!items[i].classList.contains("is-judged")) return select(items[i], true);
+    }
+    if (index + 1 < items.length) select(items[index + 1], true);
+  }
+
+  function judge(item, decision, label) {
+    var form = item.querySelector("[data-judge-form]");
+    var status = item.querySelector("[data-item-status]");
+    if (item.dataset.sending) return;
+    item.dataset.sending = "1";
+    var payload = { decision: decision };
+    if (label) payload.label = label;
+    postJson(form.action, form, payload)
+      .then(function (answer) {
+        var message = answer.ok ? answer.data.message : (answer.data.error || queue.dataset.msgError);
+        status.textContent = message;
+        announce(message);
+        if (!answer.ok) return;
+        item.classList.add("is-judged");
+        advance(item);
+      })
+      .catch(function () {
+        status.textContent = queue.dataset.msgError;
+        announce(queue.dataset.msgError);
+      })
+      .then(function () { delete item.dataset.sending; });
+  }
+
+  // Clicks on the buttons: the same request as the keys, instead of the plain form's reload.
+  queue.addEventListener("submit", function (event) {
+    var form = event.target.closest("[data-judge-form]");
+    if (!form) return;
+    event.preventDefault();
+    var button = event.submitter || document.activeElement;
+    if (!button || !button.dataset.decision) return;
+    var item = form.closest("[data-review-item]");
+    select(item, false);
+    judge(item, button.dataset.decision, button.dataset.label);
+  });
+
+  queue.addEventListener("focusin", function (event) {
+    var item = event.target.closest("[data-review-item]");
+    if (item && item !== current) select(item, false);
+  });
+
+  // a, r; 1, 2, 3: the item's relabel buttons in their order (soutenu, neutre, familier).
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+    var key = event.key.toLowerCase();
+    if (key === "j" || key === "k") {
+      event.preventDefault();
+      step(key === "j" ? 1 : -1);
+      return;
+    }
+    if (!current) return;
+    var relabel = current.querySelectorAll("[data-decision=relabel]");
+    var button = null;
+    if (key === "a") button = current.querySelector("[data-decision=accept]");
+    else if (key === "r") button = current.querySelector("[data-decision=reject]");
+    else if (/^[1-9]$/.test(key)) button = relabel[parseInt(key, 10) - 1] || null;
+    if (!button) return;
+    event.preventDefault();
+    judge(current, button.dataset.decision, button.dataset.label);
+  });
+
+  select(items[0], false);
+})();
