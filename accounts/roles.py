@@ -37,10 +37,23 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("annotation", "view_segment"),
         ("annotation", "view_transcriptrevision"),
         ("accounts", "view_user"),
+        # The review queue (review.review_items) and the review models in the admin.
+        ("review", "review_items"),
+        *[
+            ("review", f"{action}_{model}")
+            for model in ("feedback", "reviewitem", "judgement", "correctionset")
+            for action in ("view", "add", "change")
+        ],
+        # Model versions and retraining runs: reviewers see them; administrators act on them.
+        ("learning", "view_modelversion"),
+        ("learning", "view_retrainingrun"),
     ],
     ADMINISTRATOR: [
         ("annotation", "*"),
         ("accounts", "*"),
+        ("review", "*"),
+        ("learning", "*"),
+        ("monitoring", "*"),
         ("auth", "view_group"),
         ("auth", "change_group"),
     ],

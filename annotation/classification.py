@@ -1,13 +1,49 @@
 """The bridge between Django and the models: no ORM here, so it can be timed alone."""
 
+import logging
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 
-from parlure_ml.register import RegisterPrediction, get_classifier
+from learning.selectors import champion_version
+from learning.services import model_directory
+from parlure_ml.register import RegisterClassifier, RegisterPrediction, get_classifier
 from parlure_ml.speech.transcriber import Transcript, get_transcriber
+
+logger = logging.getLogger(__name__)
+
+# This process's classifier for the champion it last saw: (pid, registry version, classifier).
+_champion: tuple[int, str, RegisterClassifier] | None = None
+
+
+def register_classifier() -> RegisterClassifier:
+    """The current champion's classifier, reloaded when staff promote or roll back a version.
+
+    Asks the database which version is champion (one indexed query per job), so workers switch
+    without a restart. A pinned model (PARLURE_REGISTER_MODEL) or an empty mirror falls back to
+    parlure_ml's own choice (registry alias, else the shipped champion), loaded once.
+    """
+    global _champion
+    version = None if os.environ.get("PARLURE_REGISTER_MODEL") else champion_version()
+    if version is None:
+        return get_classifier()
+    if _champion is not None and _champion[:2] == (os.getpid(), version):
+        return _champion[2]
+    try:
+        classifier = RegisterClassifier.load(model_directory(version))
+    except Exception:
+        # The registry is unreachable or the files are bad: keep serving what this process has
+        # rather than failing every job; the next job tries again.
+        logger.exception("cannot load register champion version %s", version)
+        if _champion is not None and _champion[0] == os.getpid():
+            return _champion[2]
+        return get_classifier()
+    logger.info("register champion is now version %s (%s)", version, classifier.model_version)
+    _champion = (os.getpid(), version, classifier)
+    return classifier
 
 
 def register_classify(text: str) -> tuple[RegisterPrediction, int]:
@@ -18,7 +54,7 @@ def register_classify(text: str) -> tuple[RegisterPrediction, int]:
 
 def register_classify_many(texts: list[str]) -> tuple[list[RegisterPrediction], int]:
     """Classify several texts in one batch; returns the predictions and the total time (ms)."""
-    classifier = get_classifier()
+    classifier = register_classifier()
     started = time.perf_counter()
     predictions = classifier.predict(
         texts, uncertain_below=settings.PARLURE_UNCERTAIN_BELOW, explain=True
@@ -40,6 +76,6 @@ def speech_transcribe(path: Path, on_progress: Callable[[float], None]) -> Trans
 def models_warm_up(names: list[str]) -> None:
     """Load the named models ("register", "speech") now rather than on the first job."""
     if "register" in names:
-        get_classifier()
+        register_classifier()
     if "speech" in names:
         get_transcriber()

@@ -35,6 +35,9 @@ app.conf.update(
         "annotation.tasks.classify_transcript_task": {"queue": "nlp"},
         "annotation.tasks.transcribe_submission_task": {"queue": "asr"},
         "annotation.tasks.audio_purge_expired_task": {"queue": "nlp"},
+        # Training needs minutes and GBs: a queue of its own, so classification never waits.
+        "learning.tasks.retraining_task": {"queue": "training"},
+        "learning.tasks.retraining_check_task": {"queue": "training"},
     },
     beat_schedule={
         # Voice recordings are personal data: none outlives AUDIO_RETENTION_HOURS by much.
@@ -42,10 +45,22 @@ app.conf.update(
             "task": "annotation.tasks.audio_purge_expired_task",
             "schedule": 15 * 60,
         },
+        # Retrain when enough accepted corrections have piled up (PARLURE_RETRAIN_MIN_CORRECTIONS).
+        "retraining-if-due": {
+            "task": "learning.tasks.retraining_check_task",
+            "schedule": 60 * 60,
+        },
     },
     broker_connection_retry_on_startup=True,
     worker_hijack_root_logger=False,
     worker_send_task_events=True,
     task_send_sent_event=True,
 )
+
+# --- monitoring: the rejected-predictions alert, checked every minute (monitoring/tasks.py).
+app.conf.beat_schedule["monitoring-alert-check"] = {
+    "task": "monitoring.tasks.alert_check_task",
+    "schedule": 60,
+}
+app.conf.task_routes["monitoring.tasks.alert_check_task"] = {"queue": "nlp"}
 app.autodiscover_tasks()

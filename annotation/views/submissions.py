@@ -23,6 +23,7 @@ from annotation.selectors import (
     submission_list_for_user,
 )
 from annotation.services import submission_create_text, submission_delete
+from monitoring.selectors import submission_worker_warning
 
 
 def new_submission_context(
@@ -114,6 +115,8 @@ def submission_status(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -
             "finished": submission.is_finished,
             "progress": submission.progress,
             "html": html,
+            # Set when no worker serves the job's queue or the job is stalled (monitoring app).
+            "worker_warning": submission_worker_warning(submission=submission, user=request.user),
         }
     )
 

@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "accounts",
     "annotation",
+    "learning",
+    "review",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -194,3 +197,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- learning: model versions and retraining ----------------------------------------------------
+# What a retraining runs: "lora" (the real fine-tuning, ~12 min on 2 cores) or "fast" (a head on
+# frozen embeddings, about a minute); the dataset built by `make data`.
+PARLURE_RETRAIN_MODE = env("PARLURE_RETRAIN_MODE", default="lora")
+PARLURE_RETRAIN_EPOCHS = env.int("PARLURE_RETRAIN_EPOCHS", default=5)
+PARLURE_REGISTER_DATASET = env(
+    "PARLURE_REGISTER_DATASET", default=str(VAR_DIR / "data" / "register" / "dataset.csv")
+)
+# Celery beat starts a retraining when at least this many accepted corrections are new.
+PARLURE_RETRAIN_MIN_CORRECTIONS = env.int("PARLURE_RETRAIN_MIN_CORRECTIONS", default=50)
+
+# --- monitoring: /metrics, the staff page /suivi/, alerts, worker health -------------------------
+# Bearer token Prometheus sends to GET /metrics; empty: only staff sessions may read it.
+PARLURE_METRICS_TOKEN = env.str("PARLURE_METRICS_TOKEN", default="")
+# More register feedback rows ("this label is wrong") than this within the window raise an alert:
+# a banner for staff and one e-mail to the administrators per window.
+PARLURE_ALERT_REJECTIONS = env.int("PARLURE_ALERT_REJECTIONS", default=5)
+PARLURE_ALERT_WINDOW_MINUTES = env.int("PARLURE_ALERT_WINDOW_MINUTES", default=5)
+# A job queued longer than this is "stalled": its page says so instead of spinning on.
+PARLURE_STALLED_AFTER_SECONDS = env.int("PARLURE_STALLED_AFTER_SECONDS", default=120)
+# Worker health is only asked about for jobs older than this (a text is usually done by then).
+PARLURE_WORKER_CHECK_AFTER_SECONDS = 3
+# First, so that the request latency histogram times every other middleware too.
+MIDDLEWARE.insert(0, "monitoring.middleware.RequestMetricsMiddleware")

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from parlure_ml.register import get_classifier
+from annotation.classification import register_classifier
 from parlure_ml.register.classifier import SentencePrediction
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ class Command(BaseCommand):
     def _classify(
         self, stdin: TextIO, stdout: TextIO, batch_size: int, details: bool
     ) -> tuple[int, str]:
-        classifier = get_classifier()
+        classifier = register_classifier()
         count = 0
         for batch in _batches(iter(stdin), batch_size):
             texts = [text.strip() for text in batch]

@@ -59,6 +59,12 @@ class Command(BaseCommand):
             # runs a single separate `celery beat`.
             "--beat", "--schedule", str(settings.VAR_DIR / "celerybeat-schedule"),
         ]  # fmt: skip
+        # Retraining gets its own worker process: a run takes minutes, classification goes on.
+        training_cmd = [
+            sys.executable, "-m", "celery", "-A", "portal", "worker",
+            "--queues", "training", "--concurrency", "1",
+            "--loglevel", "INFO", "--hostname", "training@%h",
+        ]  # fmt: skip
         web_cmd = [*manage, "runserver", f"{host}:{port}"]
         # Each child in its own process group, so that stopping the portal stops their children
         # too (runserver's reloader, the worker's pool).
@@ -67,6 +73,12 @@ class Command(BaseCommand):
             signal.signal(name, _raise_keyboard_interrupt)
         processes = [
             subprocess.Popen(worker_cmd, cwd=settings.BASE_DIR, start_new_session=True),
+            subprocess.Popen(
+                training_cmd,
+                cwd=settings.BASE_DIR,
+                start_new_session=True,
+                env={**os.environ, "PARLURE_WARM_UP_MODELS": ""},  # loads nothing until a run
+            ),
             subprocess.Popen(web_cmd, cwd=settings.BASE_DIR, start_new_session=True),
         ]
         try:
@@ -78,11 +90,12 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             self.stderr.write("Stopping Parlure…")
         finally:
-            worker, web = processes
-            # The worker's main process stops its pool itself (warm shutdown: the job in hand
+            *workers, web = processes
+            # A worker's main process stops its pool itself (warm shutdown: the job in hand
             # finishes); runserver's reloader child only goes with its process group.
-            if worker.poll() is None:
-                worker.terminate()
+            for worker in workers:
+                if worker.poll() is None:
+                    worker.terminate()
             if web.poll() is None:
                 os.killpg(web.pid, signal.SIGTERM)
             for process in processes:

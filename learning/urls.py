@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import api, views
+
+app_name = "learning"
+
+urlpatterns = [
+    path("", views.model_versions, name="model_versions"),
+    path("reentrainer/", views.retraining_start, name="retraining_start"),
+    path("<str:version>/champion/", views.champion_make, name="champion_make"),
+]
+
+api_urlpatterns = [
+    path("retraining/", api.RetrainingListView.as_view(), name="api_retraining_list"),
+    path("retraining/<int:pk>/", api.RetrainingDetailView.as_view(), name="api_retraining"),
+    path("models/", api.ModelVersionListView.as_view(), name="api_model_versions"),
+    path("models/<str:version>/champion/", api.ChampionView.as_view(), name="api_champion"),
+]

@@ -1,0 +1,81 @@
+"""The staff page for model versions: metrics, gate decisions, retraining and rollback."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.http import AuthenticatedHttpRequest
+
+from .models import ModelVersion, RetrainingRun
+from .selectors import model_version_list, retraining_run_active, retraining_run_list
+from .services import champion_set, model_versions_sync, retraining_request
+
+LABELS = ("soutenu", "neutre", "familier")
+
+
+@require_GET
+@permission_required("learning.view_modelversion", raise_exception=True)
+def model_versions(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not ModelVersion.objects.exists():
+        model_versions_sync()  # a fresh portal: mirror what `make models` registered
+    versions = list(model_version_list())
+    rows = [
+        {
+            "version": v,
+            "frozen": v.metrics.get("frozen") or v.metrics.get("test", {}),
+            "corrections": v.metrics.get("corrections", {}),
+            "f1": [v.f1(label) for label in LABELS],
+        }
+        for v in versions
+    ]
+    return render(
+        request,
+        "learning/model_versions.html",
+        {
+            "rows": rows,
+            "labels": LABELS,
+            "runs": retraining_run_list(),
+            "active_run": retraining_run_active(),
+            "pending_corrections": _pending_corrections(),
+        },
+    )
+
+
+def _pending_corrections() -> int | None:
+    from django.apps import apps
+
+    if not apps.is_installed("review"):
+        return None
+    from review.selectors import correction_set_latest, corrections_since
+
+    latest = correction_set_latest()
+    return len(corrections_since(latest.version if latest else None))
+
+
+@require_POST
+@permission_required("learning.add_retrainingrun", raise_exception=True)
+def retraining_start(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _run, created = retraining_request(
+        requested_by=request.user, trigger=RetrainingRun.Trigger.MANUAL
+    )
+    if created:
+        messages.success(request, _("Retraining queued. This page shows its result when done."))
+    else:
+        messages.info(request, _("A retraining is already waiting; it will include your request."))
+    return redirect("learning:model_versions")
+
+
+@require_POST
+@permission_required("learning.change_modelversion", raise_exception=True)
+def champion_make(request: AuthenticatedHttpRequest, version: str) -> HttpResponse:
+    target = get_object_or_404(ModelVersion, version=version)
+    champion_set(version=target.version, acting_user=request.user)
+    messages.success(
+        request,
+        _("Version %(version)s is now the champion; workers use it from their next job.")
+        % {"version": target.version},
+    )
+    return redirect("learning:model_versions")
