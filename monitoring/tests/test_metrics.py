@@ -284,9 +284,15 @@ def test_queue_depth_on_the_embedded_file_system_broker(
 
     folder = tmp_path / "queue"
     folder.mkdir()
-    embedded = Celery("embedded", broker="filesystem://")
+    # Not the current app: shared tasks (classify_submission_task.delay...) of later tests
+    # would publish to this throw-away broker.
+    embedded = Celery("embedded", broker="filesystem://", set_as_current=False)
     embedded.conf.update(
-        broker_transport_options={"data_folder_in": str(folder), "data_folder_out": str(folder)},
+        broker_transport_options={
+            "data_folder_in": str(folder),
+            "data_folder_out": str(folder),
+            "control_folder": str(folder / "control"),
+        },
         task_queues=(Queue("nlp"), Queue("asr")),
     )
     monkeypatch.setattr(selectors, "celery_app", embedded)

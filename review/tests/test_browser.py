@@ -88,7 +88,7 @@ def test_flag_a_sentence_then_judge_it_with_the_keyboard(
 
     thanks = control.locator(".feedback-thanks")
     thanks.wait_for()
-    assert thanks.inner_text() == "Thanks, sent for review."
+    assert thanks.inner_text() == "Merci, envoyé en relecture."
     assert page.evaluate("window.notReloaded") is True
     assert page.evaluate("document.activeElement.className") == "feedback-thanks"
     assert page.errors == []  # type: ignore[attr-defined]
@@ -114,5 +114,6 @@ def test_flag_a_sentence_then_judge_it_with_the_keyboard(
     page.goto("/relecture/")
     assert page.locator("[data-review-item]").count() == 0
     page.goto("/relecture/corrections/")
-    assert "1 correction, no snapshot yet." in page.locator("main").inner_text()
+    no_snapshot = "1 correction, aucun instantané pour l\u2019instant."  # typographic apostrophe
+    assert no_snapshot in page.locator("main").inner_text()
     assert page.errors == []  # type: ignore[attr-defined]
