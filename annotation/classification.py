@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.db import DatabaseError
 
 from learning.selectors import champion_version
 from learning.services import model_directory
@@ -19,6 +20,13 @@ logger = logging.getLogger(__name__)
 _champion: tuple[int, str, RegisterClassifier] | None = None
 
 
+def _champion_version() -> str | None:
+    try:
+        return champion_version()
+    except DatabaseError:  # no tables yet (a command before `migrate`): the shipped champion
+        return None
+
+
 def register_classifier() -> RegisterClassifier:
     """The current champion's classifier, reloaded when staff promote or roll back a version.
 
@@ -27,7 +35,7 @@ def register_classifier() -> RegisterClassifier:
     parlure_ml's own choice (registry alias, else the shipped champion), loaded once.
     """
     global _champion
-    version = None if os.environ.get("PARLURE_REGISTER_MODEL") else champion_version()
+    version = None if os.environ.get("PARLURE_REGISTER_MODEL") else _champion_version()
     if version is None:
         return get_classifier()
     if _champion is not None and _champion[:2] == (os.getpid(), version):

@@ -259,3 +259,16 @@ def test_a_flagged_and_accepted_label_becomes_training_data_for_the_next_run(
 
 
 _real_corrections = services._corrections
+
+
+def test_without_database_tables_the_default_model_serves(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import DatabaseError
+
+    def no_table() -> str | None:
+        raise DatabaseError("no such table: learning_modelversion")
+
+    monkeypatch.delenv("PARLURE_REGISTER_MODEL", raising=False)
+    monkeypatch.setattr(classification, "champion_version", no_table)
+    monkeypatch.setattr(classification, "get_classifier", lambda: "the default classifier")
+
+    assert classification.register_classifier() == "the default classifier"

@@ -74,7 +74,8 @@ def save(directory: Path, network: torch.nn.Module, card: dict[str, Any], adapte
         # Not the local path peft would record: the backbone is checked by sha256 instead.
         for config in network.encoder.peft_config.values():
             config.base_model_name_or_path = "intfloat/multilingual-e5-small"
-        network.encoder.save_pretrained(str(directory / "adapter"))
+        # Embeddings are frozen: no need for peft to look up the base model's vocabulary.
+        network.encoder.save_pretrained(str(directory / "adapter"), save_embedding_layers=False)
         # peft writes a Hub model-card template beside the adapter; model.json is the card here.
         (directory / "adapter" / "README.md").unlink(missing_ok=True)
     payload = {"format": FORMAT, **card, "mode": "lora" if adapter else "fast"}

@@ -199,7 +199,7 @@ LOGGING = {
 }
 
 # --- learning: model versions and retraining ----------------------------------------------------
-# What a retraining runs: "lora" (the real fine-tuning, ~12 min on 2 cores) or "fast" (a head on
+# What a retraining runs: "lora" (the real fine-tuning, ~15 min on 2 cores) or "fast" (a head on
 # frozen embeddings, about a minute); the dataset built by `make data`.
 PARLURE_RETRAIN_MODE = env("PARLURE_RETRAIN_MODE", default="lora")
 PARLURE_RETRAIN_EPOCHS = env.int("PARLURE_RETRAIN_EPOCHS", default=5)
