@@ -22,24 +22,20 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from parlure_ml.memory import rss_mb as _rss_mb
+from parlure_ml.register.evaluation import scored
 from parlure_ml.register.examples import (
-    LABELS,
     bare_copies,
     load_independent,
     load_splits,
 )
-from parlure_ml.register.metrics import report
 
 
 def _macro_f1(classifier: object, examples: list) -> float:
     probs = classifier.probabilities([e.text for e in examples])  # type: ignore[attr-defined]
-    targets = np.array([LABELS.index(e.label) for e in examples])
-    return report(probs, targets, LABELS)["macro_f1"]
+    return scored(examples, probs)["macro_f1"]
 
 
 def run(directory: Path | None, int8: bool, runs: int) -> dict[str, float]:

@@ -1,5 +1,6 @@
 """Reads for model versions and retraining runs."""
 
+from django.apps import apps
 from django.db.models import QuerySet
 
 from .models import ModelVersion, RetrainingRun
@@ -30,3 +31,13 @@ def retraining_run_active() -> RetrainingRun | None:
         .order_by("created_at")
         .first()
     )
+
+
+def pending_corrections_count() -> int | None:
+    """Accepted corrections not in any snapshot yet; None without the review app."""
+    if not apps.is_installed("review"):
+        return None
+    from review.selectors import correction_set_latest, corrections_since
+
+    latest = correction_set_latest()
+    return len(corrections_since(latest.version if latest else None))

@@ -209,17 +209,12 @@ def _finish(run_id: int, **values: Any) -> RetrainingRun:
 
 def retraining_if_due() -> RetrainingRun | None:
     """Beat's check: queue a run when enough new corrections are waiting and none is active."""
-    from django.apps import apps
+    from .selectors import pending_corrections_count, retraining_run_active
 
-    from .selectors import retraining_run_active
-
-    if not apps.is_installed("review") or retraining_run_active() is not None:
+    if retraining_run_active() is not None:
         return None
-    from review.selectors import correction_set_latest, corrections_since
-
-    latest = correction_set_latest()
-    pending = corrections_since(latest.version if latest else None)
-    if len(pending) < settings.PARLURE_RETRAIN_MIN_CORRECTIONS:
+    pending = pending_corrections_count()
+    if pending is None or pending < settings.PARLURE_RETRAIN_MIN_CORRECTIONS:
         return None
     run, _ = retraining_request(requested_by=None, trigger=RetrainingRun.Trigger.SCHEDULE)
     return run

@@ -10,7 +10,12 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import AuthenticatedHttpRequest
 
 from .models import ModelVersion, RetrainingRun
-from .selectors import model_version_list, retraining_run_active, retraining_run_list
+from .selectors import (
+    model_version_list,
+    pending_corrections_count,
+    retraining_run_active,
+    retraining_run_list,
+)
 from .services import champion_set, model_versions_sync, retraining_request
 
 LABELS = ("soutenu", "neutre", "familier")
@@ -39,20 +44,9 @@ def model_versions(request: AuthenticatedHttpRequest) -> HttpResponse:
             "labels": LABELS,
             "runs": retraining_run_list(),
             "active_run": retraining_run_active(),
-            "pending_corrections": _pending_corrections(),
+            "pending_corrections": pending_corrections_count(),
         },
     )
-
-
-def _pending_corrections() -> int | None:
-    from django.apps import apps
-
-    if not apps.is_installed("review"):
-        return None
-    from review.selectors import correction_set_latest, corrections_since
-
-    latest = correction_set_latest()
-    return len(corrections_since(latest.version if latest else None))
 
 
 @require_POST

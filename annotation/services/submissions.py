@@ -5,7 +5,6 @@ duplicate click or a re-delivered message cannot record a result twice.
 """
 
 import logging
-import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -18,16 +17,13 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from annotation.models import Prediction, Submission
+from portal.text import control_characters_strip
 from review.services import review_item_open_uncertain
 
 if TYPE_CHECKING:
     from parlure_ml.register import RegisterPrediction
 
 logger = logging.getLogger(__name__)
-
-# Control characters other than tab and line breaks have no place in a text, and PostgreSQL refuses
-# NUL outright: drop them rather than fail on save.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Reasons are stored untranslated and translated when shown, in the reader's language.
 REASON_TOO_LONG = gettext_noop("The job took longer than its time limit and was stopped.")
@@ -39,7 +35,7 @@ REASON_WORKER_LOST = gettext_noop(
 
 def text_clean(text: str) -> str:
     """Normalise a submitted text, or raise ValidationError with a message for the person."""
-    text = _CONTROL_CHARACTERS.sub("", text or "").strip()
+    text = control_characters_strip(text)
     if not text:
         raise ValidationError(_("Please type or paste a text to annotate."), code="empty")
     limit = settings.PARLURE_TEXT_MAX_CHARS

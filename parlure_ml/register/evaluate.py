@@ -19,7 +19,6 @@ import numpy as np
 from parlure_ml.register import evaluation
 from parlure_ml.register.classifier import DEFAULT_UNCERTAIN_BELOW, RegisterClassifier
 from parlure_ml.register.examples import LABELS, load_splits
-from parlure_ml.register.metrics import report
 
 
 def reliability(probs: np.ndarray, targets: np.ndarray, bins: int = 5) -> list[str]:
@@ -86,9 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, examples in evaluation.evaluation_sets(load_splits()).items():
         probs = classifier.probabilities([e.text for e in examples])
         targets = np.array([LABELS.index(e.label) for e in examples])
-        result = report(probs, targets, LABELS)
-        result["confident_mistakes"] = evaluation.confident_mistakes(examples, probs, targets)
-        reports[name] = result
+        reports[name] = result = evaluation.scored(examples, probs)
         print(describe(name, result, probs, targets, args.threshold))
     if args.json:
         args.json.write_text(json.dumps(reports, ensure_ascii=False, indent=1))

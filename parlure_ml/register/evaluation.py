@@ -60,14 +60,21 @@ def evaluate(
     network: Any, batcher: Any, temperature: float, sets: dict[str, list[Example]]
 ) -> dict[str, dict[str, Any]]:
     """A `metrics.report()` for each named set, with its most confident mistakes."""
-    reports = {}
-    for name, examples in sets.items():
-        probs = softmax(logits(network, batcher, [e.text for e in examples]) / temperature)
-        targets = np.array([LABELS.index(e.label) for e in examples], dtype=np.int64)
-        result = report(probs, targets, LABELS)
-        result["confident_mistakes"] = confident_mistakes(examples, probs, targets)
-        reports[name] = result
-    return reports
+    return {
+        name: scored(
+            examples, softmax(logits(network, batcher, [e.text for e in examples]) / temperature)
+        )
+        for name, examples in sets.items()
+    }
+
+
+def scored(examples: Sequence[Example], probs: np.ndarray) -> dict[str, Any]:
+    """`metrics.report()` of calibrated probabilities against the examples' labels, with the
+    most confident mistakes."""
+    targets = np.array([LABELS.index(e.label) for e in examples], dtype=np.int64)
+    result = report(probs, targets, LABELS)
+    result["confident_mistakes"] = confident_mistakes(examples, probs, targets)
+    return result
 
 
 def confident_mistakes(

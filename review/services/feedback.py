@@ -1,7 +1,6 @@
 """Feedback: a person says the register shown (or a segment's transcript) is wrong."""
 
 import logging
-import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from annotation.models import Prediction, Register
+from portal.text import control_characters_strip
 from review.models import Feedback, ReviewItem
 from review.targets import prediction_target
 
@@ -17,11 +17,10 @@ from .items import review_item_open
 logger = logging.getLogger(__name__)
 
 COMMENT_MAX_CHARS = 2000
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def comment_clean(comment: str) -> str:
-    comment = _CONTROL_CHARACTERS.sub("", comment or "").strip()
+    comment = control_characters_strip(comment)
     if len(comment) > COMMENT_MAX_CHARS:
         raise ValidationError(
             _("The comment is %(length)s characters long; the limit is %(limit)s characters."),
