@@ -81,3 +81,35 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.display_name or self.email.split("@")[0]
+
+
+class ApiToken(models.Model):
+    """A key a program sends as ``Authorization: Bearer <key>``.
+
+    Only the key's SHA-256 is stored: the key itself is shown once, when it is created. A revoked
+    token stays as a record (name, dates) but no longer authenticates.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # The key's first characters, shown in lists so that people recognise their keys.
+    prefix = models.CharField(_("prefix"), max_length=12)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="apitoken_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

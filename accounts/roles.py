@@ -54,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("review", "*"),
         ("learning", "*"),
         ("monitoring", "*"),
+        ("corpora", "*"),
         ("auth", "view_group"),
         ("auth", "change_group"),
     ],

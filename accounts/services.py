@@ -3,10 +3,14 @@
 import logging
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import User
+from .models import ApiToken, User
 from .roles import MEMBER, ROLES, STAFF_ROLES
+from .tokens import PREFIX_SHOWN, key_generate, key_hash
 
 logger = logging.getLogger(__name__)
 
@@ -44,3 +48,42 @@ def user_update_profile(*, user: User, display_name: str) -> User:
     user.display_name = display_name.strip()
     user.save(update_fields=["display_name"])
     return user
+
+
+# A person may hold this many usable API keys at once.
+API_TOKENS_MAX = 20
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Make an API key. Returns (token, key): the key is shown once and never stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Give the key a name, to recognise it later."), code="name")
+    if len(name) > 100:
+        raise ValidationError(_("The name is limited to 100 characters."), code="name")
+    # Locked: two concurrent requests cannot both pass the limit.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= API_TOKENS_MAX:
+        raise ValidationError(
+            _("You already have %(max)s keys; revoke one you no longer use."),
+            code="too_many",
+            params={"max": API_TOKENS_MAX},
+        )
+    key = key_generate()
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[:PREFIX_SHOWN], key_hash=key_hash(key)
+    )
+    logger.info("API token %s created by user %s", token.pk, user.pk)
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, acting_user: User) -> ApiToken:
+    """Revoke a key; revoking it again changes nothing."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        logger.info("API token %s revoked by user %s", token.pk, acting_user.pk)
+    return token

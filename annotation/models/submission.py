@@ -39,6 +39,23 @@ class Submission(models.Model):
         verbose_name=_("user"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    # The corpus it belongs to, if any, and the import that created it, if any.
+    corpus = models.ForeignKey(
+        "corpora.Corpus",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("corpus"),
+    )
+    batch = models.ForeignKey(
+        "corpora.ImportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("import"),
+    )
     # For audio, the current transcript: what the register model reads. Empty until transcribed.
     text = models.TextField(_("text"), blank=True)
     status = models.CharField(
@@ -67,7 +84,10 @@ class Submission(models.Model):
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "-created_at"], name="submission_user_recent")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="submission_user_recent"),
+            models.Index(fields=["corpus", "-created_at"], name="submission_corpus_recent"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "client_token"], name="submission_unique_client_token"

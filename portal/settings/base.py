@@ -37,11 +37,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "annotation",
     "learning",
     "review",
     "monitoring",
+    "corpora",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -185,9 +190,61 @@ PARLURE_UNCERTAIN_BELOW = env.float("PARLURE_UNCERTAIN_BELOW", default=0.6)
 # A job re-delivered this many times (its worker died each time) fails instead of looping.
 PARLURE_MAX_ATTEMPTS = env.int("PARLURE_MAX_ATTEMPTS", default=3)
 
+# --- Cache: API throttling counters. Shared by every process when CACHE_URL names Redis. ---------
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# --- API (/api/v1/, see docs/api.md) -------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Programs send an API key (made on the profile page); the browser uses its session.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.NewestFirstPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # Per person (or per address without credentials); over the rate: 429 with Retry-After.
+    # "uploads" also limits the expensive writes: new submissions and imports.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("PARLURE_API_RATE_USER", default="600/minute"),
+        "anon": env.str("PARLURE_API_RATE_ANON", default="60/minute"),
+        "uploads": env.str("PARLURE_API_RATE_UPLOADS", default="120/minute"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Parlure API",
+    "DESCRIPTION": (
+        "Automatic annotation of French: submit texts or audio, follow their jobs, read "
+        "transcripts and register predictions (soutenu, neutre, familier) with scores and "
+        "explanations, correct them, group them in shared corpora, import and export whole "
+        "corpora. Authenticate with an API key from your profile page: "
+        "`Authorization: Bearer plr_…`. Errors always have the `Error` shape."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc assets come from drf-spectacular-sidecar: served by the portal itself.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
 }
 
 LOGGING = {

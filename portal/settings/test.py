@@ -20,3 +20,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Many requests from one address in a run; the throttling test sets its own low rates.
+_RATE = "100000/minute"
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"user": _RATE, "anon": _RATE, "uploads": _RATE},
+}

@@ -1,0 +1,112 @@
+"""Who may do what: one set of rules for a submission or a corpus, used by pages and API alike.
+
+- A person may do everything with their own submissions.
+- In a corpus, the owner may do everything, and members what their role allows:
+  viewer reads (and exports), annotator also adds and corrects, reviewer also validates
+  transcripts and reads everyone's feedback. Only the owner manages the corpus (name, members,
+  deletion) and deletes other people's submissions in it.
+- Nobody else sees anything: someone else's id answers 404, exactly like a missing one.
+"""
+
+import enum
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from annotation.models import Submission
+
+from .models import Corpus, CorpusMember
+
+
+class Can(enum.Enum):
+    VIEW = "view"
+    ANNOTATE = "annotate"
+    REVIEW = "review"
+    MANAGE = "manage"
+
+
+OWNER = "owner"
+ROLE_CAN: dict[str, frozenset[Can]] = {
+    CorpusMember.Role.VIEWER: frozenset({Can.VIEW}),
+    CorpusMember.Role.ANNOTATOR: frozenset({Can.VIEW, Can.ANNOTATE}),
+    CorpusMember.Role.REVIEWER: frozenset({Can.VIEW, Can.ANNOTATE, Can.REVIEW}),
+    OWNER: frozenset(Can),
+}
+
+
+def corpus_role(*, user: User, corpus: Corpus) -> str | None:
+    """ "owner", a member's role, or None."""
+    if not user.is_authenticated:
+        return None
+    if corpus.owner_id == user.pk:
+        return OWNER
+    return (
+        CorpusMember.objects.filter(corpus=corpus, user=user).values_list("role", flat=True).first()
+    )
+
+
+def corpus_allows(*, user: User, corpus: Corpus, can: Can) -> bool:
+    role = corpus_role(user=user, corpus=corpus)
+    return role is not None and can in ROLE_CAN[role]
+
+
+def submission_allows(*, user: User, submission: Submission, can: Can) -> bool:
+    if not user.is_authenticated:
+        return False
+    if submission.user_id == user.pk:
+        return True
+    if submission.corpus_id is None:
+        return False
+    assert submission.corpus is not None
+    return corpus_allows(user=user, corpus=submission.corpus, can=can)
+
+
+def corpora_visible(*, user: User) -> QuerySet[Corpus]:
+    """Corpora the person owns or is a member of."""
+    member = CorpusMember.objects.filter(corpus=OuterRef("pk"), user=user)
+    return Corpus.objects.filter(Q(owner=user) | Q(Exists(member)))
+
+
+def submissions_visible(*, user: User) -> QuerySet[Submission]:
+    """The person's own submissions and those of the corpora they own or are a member of."""
+    member = CorpusMember.objects.filter(corpus=OuterRef("corpus"), user=user)
+    return Submission.objects.filter(Q(user=user) | Q(corpus__owner=user) | Q(Exists(member)))
+
+
+def _parse_uuid(public_id: uuid.UUID | str) -> uuid.UUID:
+    try:
+        return public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
+    except (ValueError, ValidationError):
+        raise Http404("No such object.") from None
+
+
+def corpus_get(*, user: User, public_id: uuid.UUID | str, can: Can = Can.VIEW) -> Corpus:
+    """A corpus the person may act on this way; 404 if they cannot see it, PermissionDenied
+    (403) if they see it but their role does not allow this."""
+
+    corpus = corpora_visible(user=user).filter(public_id=_parse_uuid(public_id)).first()
+    if corpus is None:
+        raise Http404("No such corpus.")
+    if not corpus_allows(user=user, corpus=corpus, can=can):
+        raise PermissionDenied
+    return corpus
+
+
+def submission_get(*, user: User, public_id: uuid.UUID | str, can: Can = Can.VIEW) -> Submission:
+    """A submission the person may act on this way; 404 if they cannot see it, PermissionDenied
+    (403) if they see it but may not do this."""
+
+    submission = (
+        submissions_visible(user=user)
+        .select_related("current_prediction", "corpus")
+        .filter(public_id=_parse_uuid(public_id))
+        .first()
+    )
+    if submission is None:
+        raise Http404("No such submission.")
+    if not submission_allows(user=user, submission=submission, can=can):
+        raise PermissionDenied
+    return submission
