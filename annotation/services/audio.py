@@ -3,7 +3,7 @@
 import logging
 import uuid
 from datetime import timedelta
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from annotation.models import AudioRecording, Submission
 from parlure_ml.speech.audio import AudioError, AudioInfo, probe_audio
+
+if TYPE_CHECKING:
+    from corpora.models import Corpus, ImportBatch
 
 logger = logging.getLogger(__name__)
 
@@ -73,11 +76,14 @@ def submission_create_audio(
     original_name: str,
     source: str,
     client_token: uuid.UUID | None = None,
+    corpus: "Corpus | None" = None,
+    batch: "ImportBatch | None" = None,
 ) -> tuple[Submission, bool]:
     """Check and store an audio file, and queue its transcription. Returns (submission, created).
 
     Nothing is stored unless the file is valid; a repeated ``client_token`` returns the first
-    submission. The file gets a random name in private storage.
+    submission. The file gets a random name in private storage. The caller has checked that the
+    user may add to ``corpus`` (corpora.access).
     """
     if size > settings.PARLURE_AUDIO_MAX_BYTES:
         raise ValidationError(audio_too_large_message(), code="too_large")
@@ -93,7 +99,12 @@ def submission_create_audio(
     try:
         with transaction.atomic():
             submission = Submission.objects.create(
-                user=user, kind=Submission.Kind.AUDIO, text="", client_token=client_token
+                user=user,
+                kind=Submission.Kind.AUDIO,
+                text="",
+                client_token=client_token,
+                corpus=corpus,
+                batch=batch,
             )
             recording = AudioRecording(
                 submission=submission,

@@ -21,6 +21,7 @@ from portal.text import control_characters_strip
 from review.services import review_item_open_uncertain
 
 if TYPE_CHECKING:
+    from corpora.models import Corpus
     from parlure_ml.register import RegisterPrediction
 
 logger = logging.getLogger(__name__)
@@ -49,11 +50,16 @@ def text_clean(text: str) -> str:
 
 
 def submission_create_text(
-    *, user: User, text: str, client_token: uuid.UUID | None = None
+    *,
+    user: User,
+    text: str,
+    client_token: uuid.UUID | None = None,
+    corpus: "Corpus | None" = None,
 ) -> tuple[Submission, bool]:
     """Store a text and queue its classification. Returns (submission, created).
 
     A repeated ``client_token`` (a second click on the same form) returns the first submission.
+    The caller has checked that the user may add to ``corpus`` (corpora.access).
     """
     text = text_clean(text)
     if client_token is not None:
@@ -63,7 +69,11 @@ def submission_create_text(
     try:
         with transaction.atomic():
             submission = Submission.objects.create(
-                user=user, kind=Submission.Kind.TEXT, text=text, client_token=client_token
+                user=user,
+                kind=Submission.Kind.TEXT,
+                text=text,
+                client_token=client_token,
+                corpus=corpus,
             )
             _enqueue_classification(submission)
     except IntegrityError:
