@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .services import API_TOKEN_NAME_MAX
 
 
 class SignUpForm(UserCreationForm[User]):
@@ -26,3 +27,15 @@ class ProfileForm(forms.ModelForm[User]):
         model = User
         fields = ("display_name",)
         labels = {"display_name": _("Display name")}
+
+
+class ApiKeyForm(forms.Form):
+    """The name of a new API key. Its rules are api_token_create's: the form only reads it."""
+
+    name = forms.CharField(
+        label=_("Key name"),
+        required=False,
+        strip=False,
+        help_text=_("To recognise it later, e.g. the program or the machine that uses it."),
+        widget=forms.TextInput(attrs={"maxlength": API_TOKEN_NAME_MAX, "autocomplete": "off"}),
+    )

@@ -52,16 +52,21 @@ def user_update_profile(*, user: User, display_name: str) -> User:
 
 # A person may hold this many usable API keys at once.
 API_TOKENS_MAX = 20
+API_TOKEN_NAME_MAX = 100  # ApiToken.name's max_length
 
 
 @transaction.atomic
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Make an API key. Returns (token, key): the key is shown once and never stored."""
     name = name.strip()
+    # Keyed on the field, so that a form or a serializer shows the message next to "name".
     if not name:
-        raise ValidationError(_("Give the key a name, to recognise it later."), code="name")
-    if len(name) > 100:
-        raise ValidationError(_("The name is limited to 100 characters."), code="name")
+        message = _("Give the key a name, to recognise it later.")
+        raise ValidationError({"name": ValidationError(message, code="blank")})
+    if len(name) > API_TOKEN_NAME_MAX:
+        message = _("The name is limited to %(max)s characters.")
+        params = {"max": API_TOKEN_NAME_MAX}
+        raise ValidationError({"name": ValidationError(message, code="max_length", params=params)})
     # Locked: two concurrent requests cannot both pass the limit.
     User.objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= API_TOKENS_MAX:

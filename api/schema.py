@@ -29,8 +29,37 @@ ERROR_DESCRIPTIONS = {
     "429": "Too many requests; retry after the number of seconds in `Retry-After`.",
 }
 
+# One typical body per status, shown next to each operation's error responses.
+ERROR_EXAMPLES: dict[str, dict[str, Any]] = {
+    "400": {
+        "status": 400,
+        "code": "invalid",
+        "detail": "Some fields are not valid.",
+        "errors": {"name": ["This field is required."]},
+    },
+    "401": {
+        "status": 401,
+        "code": "authentication_failed",
+        "detail": "Invalid or revoked API key.",
+        "errors": {},
+    },
+    "403": {
+        "status": 403,
+        "code": "permission_denied",
+        "detail": "You do not have permission to perform this action.",
+        "errors": {},
+    },
+    "404": {"status": 404, "code": "not_found", "detail": "Not found.", "errors": {}},
+    "429": {
+        "status": 429,
+        "code": "throttled",
+        "detail": "Request was throttled. Expected available in 12 seconds.",
+        "errors": {},
+    },
+}
 
-class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
     target_class = "accounts.authentication.ApiTokenAuthentication"
     name = "bearerAuth"
 
@@ -42,14 +71,25 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped
         }
 
 
+def _may_be_invalid(method: str, operation: dict[str, Any]) -> bool:
+    """A read without query parameters cannot be a 400 (a bad id in its path is a 404); a write
+    can, even without a body, when its service refuses the change."""
+    return method not in {"get", "head"} or any(
+        parameter.get("in") == "query" for parameter in operation.get("parameters", [])
+    )
+
+
 def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """Postprocessing hook: document the error format once and on every operation."""
     result.setdefault("components", {}).setdefault("schemas", {})[ERROR_COMPONENT] = ERROR_SCHEMA
     reference = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
     for path_item in result.get("paths", {}).values():
-        for operation in path_item.values():
+        for method, operation in path_item.items():
             responses = operation.setdefault("responses", {})
             for code, description in ERROR_DESCRIPTIONS.items():
-                content = {"application/json": {"schema": reference}}
+                if code == "400" and not _may_be_invalid(method, operation):
+                    continue
+                examples = {"error": {"summary": description, "value": ERROR_EXAMPLES[code]}}
+                content = {"application/json": {"schema": reference, "examples": examples}}
                 responses.setdefault(code, {"description": description, "content": content})
     return result

@@ -1,11 +1,18 @@
 """Staff API: model versions, the champion (promote or roll back) and retraining runs."""
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from rest_framework import status
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import generics, status
 from rest_framework.permissions import DjangoModelPermissions, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.models import User
 
@@ -13,6 +20,48 @@ from .models import ModelVersion, RetrainingRun
 from .selectors import model_version_list, retraining_run_list
 from .serializers import ModelVersionSerializer, RetrainingRunSerializer
 from .services import champion_set, retraining_request
+
+TAG = "models"
+
+MODEL_VERSION_EXAMPLE = {
+    "version": "3",
+    "name": "register-2025-03-14",
+    "is_champion": True,
+    "gate_decision": "promoted",
+    "gate_reason": "macro-F1 0.84 ≥ champion 0.81 on the frozen test split.",
+    "metrics": {"frozen": {"macro_f1": 0.84, "f1": {"soutenu": 0.86, "neutre": 0.8}}},
+    "created_at": "2025-03-14T09:40:12Z",
+    "promoted_at": "2025-03-14T09:40:13Z",
+}
+RUN_EXAMPLE = {
+    "id": 7,
+    "status": "done",
+    "trigger": "api",
+    "requested_by": "admin@example.org",
+    "corrections_version": 4,
+    "corrections_count": 128,
+    "mlflow_run_id": "5f0c2e9b8a7d4c3e9f1a2b3c4d5e6f70",
+    "model_version": MODEL_VERSION_EXAMPLE,
+    "promoted": True,
+    "reason": "macro-F1 0.84 ≥ champion 0.81 on the frozen test split.",
+    "created_at": "2025-03-14T09:26:53Z",
+    "started_at": "2025-03-14T09:27:01Z",
+    "finished_at": "2025-03-14T09:40:13Z",
+    "duration_s": 792.4,
+}
+QUEUED_RUN_EXAMPLE = {
+    **RUN_EXAMPLE,
+    "status": "queued",
+    "corrections_version": None,
+    "corrections_count": 0,
+    "mlflow_run_id": "",
+    "model_version": None,
+    "promoted": None,
+    "reason": "",
+    "started_at": None,
+    "finished_at": None,
+    "duration_s": None,
+}
 
 
 class StaffModelPermissions(DjangoModelPermissions):
@@ -27,45 +76,134 @@ class ChangePermissions(StaffModelPermissions):
     perms_map = {**StaffModelPermissions.perms_map, "POST": ["%(app_label)s.change_%(model_name)s"]}
 
 
-class RetrainingListView(APIView):
-    permission_classes = [IsAdminUser, StaffModelPermissions]
-    queryset = RetrainingRun.objects.all()
+def _acting_user(request: Request) -> User | None:
+    return request.user if isinstance(request.user, User) else None
 
-    def get(self, request: Request) -> Response:
-        return Response(RetrainingRunSerializer(retraining_run_list(50), many=True).data)
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="retraining_list",
+        summary="List retraining runs",
+        description=(
+            "Retraining runs of the register model, newest first: who or what asked for them, "
+            "the corrections they trained on, the version they registered and the gate's "
+            "decision. Staff with the view permission on retraining runs."
+        ),
+        tags=[TAG],
+        examples=[OpenApiExample("A finished run", value=RUN_EXAMPLE, response_only=True)],
+    ),
+    post=extend_schema(
+        operation_id="retraining_create",
+        summary="Start a retraining",
+        description=(
+            "Queues a retraining on the accepted corrections so far (202). If one is already "
+            "waiting, nothing new is queued and that run is returned (200): a second request "
+            "joins it. The new version becomes the champion only if it passes the gate. Staff "
+            "with the add permission on retraining runs."
+        ),
+        tags=[TAG],
+        request=None,
+        responses={
+            202: OpenApiResponse(RetrainingRunSerializer, description="Queued."),
+            200: OpenApiResponse(RetrainingRunSerializer, description="One was already waiting."),
+        },
+        examples=[
+            OpenApiExample(
+                "Queued",
+                value=QUEUED_RUN_EXAMPLE,
+                response_only=True,
+                status_codes=["202", "200"],
+            )
+        ],
+    ),
+)
+class RetrainingListView(generics.ListAPIView[RetrainingRun]):
+    permission_classes = [IsAdminUser, StaffModelPermissions]
+    serializer_class = RetrainingRunSerializer
+    queryset = RetrainingRun.objects.none()  # the model, for permissions and the schema
+
+    def get_queryset(self) -> QuerySet[RetrainingRun]:
+        return retraining_run_list(limit=None)
 
     def post(self, request: Request) -> Response:
-        """Queue a retraining (202); if one is already waiting, return it (200)."""
-        user = request.user if isinstance(request.user, User) else None
-        run, created = retraining_request(requested_by=user, trigger=RetrainingRun.Trigger.API)
+        run, created = retraining_request(
+            requested_by=_acting_user(request), trigger=RetrainingRun.Trigger.API
+        )
         code = status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
         return Response(RetrainingRunSerializer(run).data, status=code)
 
 
-class RetrainingDetailView(APIView):
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="retraining_retrieve",
+        summary="One retraining run",
+        description=(
+            "A retraining run by its id: poll it after starting one to see it run, then its "
+            "result (status done or failed, the gate's reason, the version it registered)."
+        ),
+        tags=[TAG],
+        examples=[OpenApiExample("A finished run", value=RUN_EXAMPLE, response_only=True)],
+    )
+)
+class RetrainingDetailView(generics.RetrieveAPIView[RetrainingRun]):
     permission_classes = [IsAdminUser, StaffModelPermissions]
-    queryset = RetrainingRun.objects.all()
-
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(RetrainingRunSerializer(get_object_or_404(RetrainingRun, pk=pk)).data)
+    serializer_class = RetrainingRunSerializer
+    queryset = RetrainingRun.objects.select_related("model_version", "requested_by")
 
 
-class ModelVersionListView(APIView):
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="models_list",
+        summary="List model versions",
+        description=(
+            "Every registered version of the register model, newest first, with its metrics on "
+            "the frozen test split and on recent corrections, the gate's decision and whether it "
+            "is the champion (the version workers serve). Staff with the view permission on "
+            "model versions."
+        ),
+        tags=[TAG],
+        examples=[OpenApiExample("The champion", value=MODEL_VERSION_EXAMPLE, response_only=True)],
+    )
+)
+class ModelVersionListView(generics.ListAPIView[ModelVersion]):
     permission_classes = [IsAdminUser, StaffModelPermissions]
-    queryset = ModelVersion.objects.all()
+    serializer_class = ModelVersionSerializer
+    queryset = ModelVersion.objects.none()  # the model, for permissions and the schema
 
-    def get(self, request: Request) -> Response:
-        return Response(ModelVersionSerializer(model_version_list(), many=True).data)
+    def get_queryset(self) -> QuerySet[ModelVersion]:
+        return model_version_list()
 
 
-class ChampionView(APIView):
-    """POST makes this version the champion: a promotion by hand or a rollback."""
-
+class ChampionView(generics.GenericAPIView[ModelVersion]):
     permission_classes = [IsAdminUser, ChangePermissions]
+    serializer_class = ModelVersionSerializer
     queryset = ModelVersion.objects.all()
 
+    @extend_schema(
+        operation_id="models_champion_create",
+        summary="Make a version the champion",
+        description=(
+            "Makes this registered version the champion: a promotion by hand (a challenger the "
+            "gate kept back) or a rollback to an earlier version. Workers serve it from their "
+            "next job, without a restart. Staff with the change permission on model versions."
+        ),
+        tags=[TAG],
+        request=None,
+        parameters=[
+            OpenApiParameter(
+                "version",
+                str,
+                OpenApiParameter.PATH,
+                description="The registry version, as in the list.",
+                examples=[OpenApiExample("Version 3", value="3")],
+            )
+        ],
+        responses={200: ModelVersionSerializer},
+        examples=[
+            OpenApiExample("The new champion", value=MODEL_VERSION_EXAMPLE, response_only=True)
+        ],
+    )
     def post(self, request: Request, version: str) -> Response:
         get_object_or_404(ModelVersion, version=version)
-        user = request.user if isinstance(request.user, User) else None
-        target = champion_set(version=version, acting_user=user)
+        target = champion_set(version=version, acting_user=_acting_user(request))
         return Response(ModelVersionSerializer(target).data)

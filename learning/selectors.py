@@ -19,8 +19,10 @@ def model_version_list() -> QuerySet[ModelVersion]:
     return ModelVersion.objects.order_by("-created_at", "-id")
 
 
-def retraining_run_list(limit: int = 20) -> QuerySet[RetrainingRun]:
-    return RetrainingRun.objects.select_related("model_version", "requested_by")[:limit]
+def retraining_run_list(limit: int | None = 20) -> QuerySet[RetrainingRun]:
+    """The newest runs; limit=None leaves the queryset whole (the API pages through it)."""
+    runs = RetrainingRun.objects.select_related("model_version", "requested_by")
+    return runs if limit is None else runs[:limit]
 
 
 def retraining_run_active() -> RetrainingRun | None:
