@@ -1,5 +1,45 @@
 """This app's endpoints under /api/v1/ (included by api/urls.py, namespace "api")."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from .api.predictions import PredictionListView
+from .api.submissions import (
+    SubmissionAudioCreateView,
+    SubmissionCancelView,
+    SubmissionDetailView,
+    SubmissionListView,
+    SubmissionStatusView,
+)
+from .api.transcripts import (
+    SegmentView,
+    TranscriptRevisionListView,
+    TranscriptValidateView,
+    TranscriptView,
+)
+
+ONE = "submissions/<uuid:public_id>/"
+
+urlpatterns: list[URLPattern] = [
+    path("submissions/", SubmissionListView.as_view(), name="submission-list"),
+    path("submissions/audio/", SubmissionAudioCreateView.as_view(), name="submission-audio"),
+    path(ONE, SubmissionDetailView.as_view(), name="submission-detail"),
+    path(f"{ONE}status/", SubmissionStatusView.as_view(), name="submission-status"),
+    path(f"{ONE}cancel/", SubmissionCancelView.as_view(), name="submission-cancel"),
+    path(f"{ONE}transcript/", TranscriptView.as_view(), name="submission-transcript"),
+    path(
+        f"{ONE}transcript/segments/<int:index>/",
+        SegmentView.as_view(),
+        name="transcript-segment",
+    ),
+    path(
+        f"{ONE}transcript/validate/",
+        TranscriptValidateView.as_view(),
+        name="transcript-validate",
+    ),
+    path(
+        f"{ONE}transcript/revisions/",
+        TranscriptRevisionListView.as_view(),
+        name="transcript-revisions",
+    ),
+    path(f"{ONE}predictions/", PredictionListView.as_view(), name="submission-predictions"),
+]

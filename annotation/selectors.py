@@ -1,16 +1,21 @@
-"""Every read of submissions goes through these functions; each one is scoped to its user."""
+"""Every read of submissions goes through these functions; each one is scoped to its user.
+
+Fetching one submission for a person is ``corpora.access.submission_get`` (404 when they cannot
+see it, 403 when their corpus role does not allow the action): pages and API share it.
+"""
 
 import datetime
-import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TypedDict
 
-from django.core.exceptions import ValidationError as ValidationErrorType
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from corpora.access import ROLE_CAN, Can, corpus_role, submissions_visible
 
-from .models import Segment, Submission, Transcript, TranscriptRevision
+from .models import Prediction, Segment, Submission, Transcript, TranscriptRevision
 
 
 class SubmissionFilters(TypedDict, total=False):
@@ -19,14 +24,37 @@ class SubmissionFilters(TypedDict, total=False):
     date_to: datetime.date
 
 
-def submission_get_for_user(*, user: User, public_id: uuid.UUID | str) -> Submission:
-    """The user's own submission, or 404: someone else's id looks exactly like a missing one."""
-    try:
-        return Submission.objects.select_related("current_prediction").get(
-            public_id=public_id, user=user
-        )
-    except (Submission.DoesNotExist, ValueError, ValidationErrorType):
-        raise Http404("No such submission.") from None
+@dataclass(frozen=True)
+class SubmissionAbilities:
+    """What a person who sees a submission may also do with it (reading is given)."""
+
+    annotate: bool  # correct its transcript, send feedback on its labels
+    review: bool  # validate its transcript
+    manage: bool  # cancel its job, delete it
+
+
+def submission_abilities(*, user: User, submission: Submission) -> SubmissionAbilities:
+    """The corpora.access rules for one submission, in one query at most: pages use them to hide
+    the controls a person may not use, the API to tell clients."""
+    if submission.user_id == user.pk:
+        allowed = frozenset(Can)
+    elif submission.corpus is not None:
+        role = corpus_role(user=user, corpus=submission.corpus)
+        allowed = ROLE_CAN[role] if role is not None else frozenset()
+    else:
+        allowed = frozenset()
+    return SubmissionAbilities(
+        annotate=Can.ANNOTATE in allowed, review=Can.REVIEW in allowed, manage=Can.MANAGE in allowed
+    )
+
+
+def submission_list_visible(*, user: User) -> QuerySet[Submission]:
+    """Every submission the person may read (theirs and their corpora's), newest first."""
+    return (
+        submissions_visible(user=user)
+        .select_related("current_prediction", "corpus", "user")
+        .order_by("-created_at", "-id")
+    )
 
 
 def submission_list_for_user(
@@ -65,3 +93,75 @@ def segments_to_classify(*, transcript: Transcript) -> list[Segment]:
         if segment.current_prediction is None
         or (segment.current_prediction.transcript_version or 0) < corrected_in.get(segment.pk, 0)
     ]
+
+
+def transcript_get(*, submission: Submission) -> Transcript:
+    """The submission's transcript; 404 for a text, or for audio not transcribed yet."""
+    transcript = Transcript.objects.filter(submission=submission).first()
+    if transcript is None:
+        raise Http404("This submission has no transcript.")
+    return transcript
+
+
+def segment_get(*, transcript: Transcript, index: int) -> Segment:
+    segment = transcript.segments.filter(index=index).first()
+    if segment is None:
+        raise Http404("No such segment.")
+    return segment
+
+
+def transcript_segments(*, transcript: Transcript) -> list[Segment]:
+    return list(transcript.segments.select_related("current_prediction").order_by("index"))
+
+
+def transcript_revision_list(*, transcript: Transcript) -> QuerySet[TranscriptRevision]:
+    """Corrections of the transcript, newest first."""
+    return transcript.revisions.select_related("segment", "author").order_by("-created_at", "-id")
+
+
+def prediction_list(*, submission: Submission) -> QuerySet[Prediction]:
+    """Every prediction made for the submission (whole text and segments), newest first."""
+    return (
+        Prediction.objects.filter(submission=submission)
+        .select_related("segment")
+        .order_by("-created_at", "-id")
+    )
+
+
+def prediction_source_texts(
+    *, submission: Submission, predictions: Iterable[Prediction]
+) -> dict[int, str]:
+    """The text each prediction read, by prediction id: the submission's text, or for audio the
+    transcript (or its segment) as it was at the prediction's version.
+
+    Corrections change the transcript after older predictions were made, and a prediction's
+    offsets only make sense in the text it read: each revision keeps the text it replaced, so
+    any version can be rebuilt.
+    """
+    predictions = list(predictions)
+    transcript = Transcript.objects.filter(submission=submission).first()
+    if transcript is None:
+        return {prediction.pk: submission.text for prediction in predictions}
+    segments = list(transcript.segments.order_by("index"))
+    # (segment id, version, text before) in version order: a segment's text at version v is
+    # what the first later correction replaced, or its current text if none came later.
+    replaced = list(
+        transcript.revisions.order_by("version").values_list("segment_id", "version", "before")
+    )
+
+    def segment_text(segment: Segment, version: int) -> str:
+        for segment_id, corrected_in, before in replaced:
+            if segment_id == segment.pk and corrected_in > version:
+                return before
+        return segment.text
+
+    by_pk = {segment.pk: segment for segment in segments}
+    texts: dict[int, str] = {}
+    for prediction in predictions:
+        version = prediction.transcript_version or transcript.version
+        if prediction.segment_id is not None and prediction.segment_id in by_pk:
+            texts[prediction.pk] = segment_text(by_pk[prediction.segment_id], version)
+        else:
+            parts = (segment_text(segment, version).strip() for segment in segments)
+            texts[prediction.pk] = " ".join(part for part in parts if part)
+    return texts

@@ -1,5 +1,9 @@
 """This app's endpoints under /api/v1/ (included by api/urls.py, namespace "api")."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from .api import FeedbackListView
+
+urlpatterns: list[URLPattern] = [
+    path("feedback/", FeedbackListView.as_view(), name="feedback-list"),
+]

@@ -5,12 +5,21 @@ import json
 import uuid
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
 from annotation.models import Prediction
-from annotation.selectors import submission_get_for_user
+from corpora.access import (
+    OWNER,
+    ROLE_CAN,
+    Can,
+    submission_allows,
+    submission_get,
+    submissions_visible,
+)
+from corpora.models import CorpusMember
 
 from .models import CorrectionSet, Feedback, Judgement, ReviewItem
 
@@ -21,9 +30,10 @@ DECIDED_FILTERS = ("not_mine", "single", "disagreement", "all")
 def prediction_for_feedback(
     *, user: User, public_id: uuid.UUID | str, segment_index: int | None
 ) -> Prediction:
-    """The prediction the person sees: their submission's, or one of its segments'. 404 for
-    someone else's submission, an unknown segment, or nothing predicted yet."""
-    submission = submission_get_for_user(user=user, public_id=public_id)
+    """The prediction the person sees: the submission's, or one of its segments'. 404 for a
+    submission they cannot see, an unknown segment, or nothing predicted yet; 403 when their
+    corpus role does not let them annotate it."""
+    submission = submission_get(user=user, public_id=public_id, can=Can.ANNOTATE)
     if segment_index is None:
         prediction = submission.current_prediction
     else:
@@ -39,6 +49,39 @@ def prediction_for_feedback(
     if prediction is None:
         raise Http404("Nothing to give feedback on.")
     return prediction
+
+
+def prediction_get_for_feedback(*, user: User, prediction_id: int) -> Prediction:
+    """A prediction of a submission the person may annotate: 404 if they cannot see the
+    submission, 403 if they see it but their corpus role does not let them annotate."""
+    prediction = (
+        Prediction.objects.select_related("submission__corpus", "segment")
+        .filter(pk=prediction_id, submission__in=submissions_visible(user=user))
+        .first()
+    )
+    if prediction is None:
+        raise Http404("No such prediction.")
+    if not submission_allows(user=user, submission=prediction.submission, can=Can.ANNOTATE):
+        raise PermissionDenied
+    return prediction
+
+
+def feedback_list_visible(*, user: User) -> QuerySet[Feedback]:
+    """The person's own feedback, and everybody's on the submissions of the corpora where they
+    may review (corpora.access: the owner and reviewer members), newest first."""
+    reviewing_roles = [
+        role for role, allowed in ROLE_CAN.items() if Can.REVIEW in allowed and role != OWNER
+    ]
+    reviews_corpus = CorpusMember.objects.filter(
+        corpus=OuterRef("prediction__submission__corpus"), user=user, role__in=reviewing_roles
+    )
+    return (
+        Feedback.objects.filter(
+            Q(user=user) | Q(prediction__submission__corpus__owner=user) | Q(Exists(reviews_corpus))
+        )
+        .select_related("user", "prediction__submission__corpus", "prediction__segment")
+        .order_by("-created_at", "-id")
+    )
 
 
 def _items() -> QuerySet[ReviewItem]:

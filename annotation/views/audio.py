@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -17,9 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from annotation.forms import AudioSubmissionForm, TextSubmissionForm
-from annotation.models import Segment
 from annotation.ranges import audio_content_type, ranged_file_response
-from annotation.selectors import submission_get_for_user
+from annotation.selectors import segment_get, transcript_get, transcript_revision_list
 from annotation.services import (
     audio_too_large_message,
     submission_cancel,
@@ -28,6 +27,7 @@ from annotation.services import (
     transcript_validate,
 )
 from annotation.transcript_exports import EXPORT_FORMATS, transcript_export
+from corpora.access import Can, submission_get
 
 from .submissions import new_submission_context
 
@@ -85,8 +85,8 @@ def _audio_form_invalid(
 def submission_audio(
     request: AuthenticatedHttpRequest, public_id: str
 ) -> HttpResponse | FileResponse:
-    """The recording, to its owner only, while it is kept."""
-    submission = submission_get_for_user(user=request.user, public_id=public_id)
+    """The recording, to the people who may read the submission, while it is kept."""
+    submission = submission_get(user=request.user, public_id=public_id, can=Can.VIEW)
     recording = getattr(submission, "audio", None)
     if recording is None or not recording.is_available:
         raise Http404("No audio for this submission.")
@@ -102,11 +102,9 @@ def submission_audio(
 @require_POST
 def segment_save(request: AuthenticatedHttpRequest, public_id: str, index: int) -> JsonResponse:
     """Autosave of one corrected segment (JSON in, JSON out)."""
-    submission = submission_get_for_user(user=request.user, public_id=public_id)
-    transcript = getattr(submission, "transcript", None)
-    if transcript is None:
-        raise Http404("No transcript yet.")
-    segment = get_object_or_404(Segment, transcript=transcript, index=index)
+    submission = submission_get(user=request.user, public_id=public_id, can=Can.ANNOTATE)
+    transcript = transcript_get(submission=submission)
+    segment = segment_get(transcript=transcript, index=index)
     try:
         payload = json.loads(request.body or b"{}")
         text = payload["text"]
@@ -128,10 +126,8 @@ def segment_save(request: AuthenticatedHttpRequest, public_id: str, index: int) 
 @login_required
 @require_POST
 def transcript_validate_view(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
-    submission = submission_get_for_user(user=request.user, public_id=public_id)
-    transcript = getattr(submission, "transcript", None)
-    if transcript is None:
-        raise Http404("No transcript yet.")
+    submission = submission_get(user=request.user, public_id=public_id, can=Can.REVIEW)
+    transcript = transcript_get(submission=submission)
     transcript_validate(transcript=transcript, acting_user=request.user)
     messages.success(request, _("Transcript validated. Its recording has been deleted."))
     return redirect("annotation:submission_detail", public_id=submission.public_id)
@@ -140,7 +136,7 @@ def transcript_validate_view(request: AuthenticatedHttpRequest, public_id: str) 
 @login_required
 @require_POST
 def submission_cancel_view(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
-    submission = submission_get_for_user(user=request.user, public_id=public_id)
+    submission = submission_get(user=request.user, public_id=public_id, can=Can.MANAGE)
     if submission_cancel(submission=submission, acting_user=request.user):
         messages.success(request, _("The job was cancelled."))
     return redirect("annotation:submission_detail", public_id=submission.public_id)
@@ -151,7 +147,7 @@ def submission_cancel_view(request: AuthenticatedHttpRequest, public_id: str) ->
 def transcript_export_view(
     request: AuthenticatedHttpRequest, public_id: str, fmt: str
 ) -> HttpResponse:
-    submission = submission_get_for_user(user=request.user, public_id=public_id)
+    submission = submission_get(user=request.user, public_id=public_id, can=Can.VIEW)
     if fmt not in EXPORT_FORMATS or not hasattr(submission, "transcript"):
         raise Http404("No such export.")
     response = HttpResponse(transcript_export(submission, fmt), content_type=EXPORT_FORMATS[fmt])
@@ -176,15 +172,11 @@ def _word_diff(before: str, after: str) -> SafeString:
 @login_required
 @require_GET
 def transcript_history(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
-    submission = submission_get_for_user(user=request.user, public_id=public_id)
-    transcript = getattr(submission, "transcript", None)
-    if transcript is None:
-        raise Http404("No transcript yet.")
+    submission = submission_get(user=request.user, public_id=public_id, can=Can.VIEW)
+    transcript = transcript_get(submission=submission)
     revisions = [
         {"revision": revision, "diff": _word_diff(revision.before, revision.after)}
-        for revision in transcript.revisions.select_related("segment", "author").order_by(
-            "-version"
-        )
+        for revision in transcript_revision_list(transcript=transcript)
     ]
     context = {"submission": submission, "transcript": transcript, "revisions": revisions}
     return render(request, "annotation/transcript_history.html", context)

@@ -14,15 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from annotation.forms import AudioSubmissionForm, SubmissionFilterForm, TextSubmissionForm
 from annotation.highlight import sentence_views
 from annotation.models import Submission
 from annotation.selectors import (
     SubmissionFilters,
-    submission_get_for_user,
+    submission_abilities,
     submission_list_for_user,
 )
 from annotation.services import submission_create_text, submission_delete
+from corpora.access import Can, submission_get
 from monitoring.selectors import submission_worker_warning
 
 
@@ -42,11 +44,20 @@ def new_submission_context(
     }
 
 
-def result_context(submission: Submission) -> dict[str, object]:
-    """What the result area shows: the label, or for audio the job's progress and the editor."""
+def result_context(submission: Submission, *, user: User) -> dict[str, object]:
+    """What the result area shows: the label, or for audio the job's progress and the editor.
+
+    ``can_annotate``, ``can_review`` and ``can_manage`` say which controls the person may use
+    (corpora.access): the templates show only those.
+    """
+    abilities = submission_abilities(user=user, submission=submission)
     context: dict[str, object] = {
         "submission": submission,
         "retention_hours": f"{settings.AUDIO_RETENTION_HOURS:g}",
+        "can_annotate": abilities.annotate,
+        "can_review": abilities.review,
+        "can_manage": abilities.manage,
+        "is_mine": submission.user_id == user.pk,
     }
     prediction = submission.current_prediction
     transcript = getattr(submission, "transcript", None)
@@ -56,8 +67,11 @@ def result_context(submission: Submission) -> dict[str, object]:
         return context
     public_id = submission.public_id
     recording = getattr(submission, "audio", None)
+    open_to_changes = transcript.validated_at is None
     context.update(
         transcript=transcript,
+        can_correct=abilities.annotate and open_to_changes,
+        can_validate=abilities.review and open_to_changes,
         segments=list(transcript.segments.select_related("current_prediction").order_by("index")),
         audio_src=(
             reverse("annotation:submission_audio", args=[public_id])
@@ -98,16 +112,18 @@ def submission_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def submission_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    submission = submission_get_for_user(user=request.user, public_id=public_id)
-    return render(request, "annotation/submission_detail.html", result_context(submission))
+    submission = submission_get(user=request.user, public_id=public_id, can=Can.VIEW)
+    context = result_context(submission, user=request.user)
+    return render(request, "annotation/submission_detail.html", context)
 
 
 @login_required
 @require_GET
 def submission_status(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> JsonResponse:
     """What the result page polls while a job runs: the state and the rendered result."""
-    submission = submission_get_for_user(user=request.user, public_id=public_id)
-    html = render_to_string("annotation/_result.html", result_context(submission), request=request)
+    submission = submission_get(user=request.user, public_id=public_id, can=Can.VIEW)
+    context = result_context(submission, user=request.user)
+    html = render_to_string("annotation/_result.html", context, request=request)
     return JsonResponse(
         {
             "status": submission.status,
@@ -145,7 +161,7 @@ def submission_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def submission_remove(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    submission = submission_get_for_user(user=request.user, public_id=public_id)
+    submission = submission_get(user=request.user, public_id=public_id, can=Can.MANAGE)
     submission_delete(submission=submission, acting_user=request.user)
     messages.success(request, _("The submission was deleted."))
     return redirect("annotation:submission_list")

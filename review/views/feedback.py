@@ -29,11 +29,13 @@ def _bad_request(
 @login_required
 @require_POST
 def feedback_create(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Feedback on the register (or a segment's text) the person sees on their own submission.
+    """Feedback on the register (or a segment's text) the person sees on a submission they may
+    annotate: their own, or one of a corpus where they are an annotator, a reviewer or the owner.
 
     Takes ``{"segment": index|null, "sentence": index|null, "kind": "register"|"transcript",
     "label": "...", "comment": "..."}``; 201 when new, 200 when it updated the person's earlier
-    feedback, 400 with ``{"error": ...}`` on bad input, 404 for someone else's submission.
+    feedback, 400 with ``{"error": ...}`` on bad input, 404 for a submission they cannot see,
+    403 for one their corpus role only lets them read.
     """
     try:
         data = request_data(request)

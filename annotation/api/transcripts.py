@@ -1,0 +1,167 @@
+"""Transcripts of recordings: read, correct a segment, validate, and the corrections' history."""
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotation.models import Segment, Transcript, TranscriptRevision
+from annotation.selectors import (
+    segment_get,
+    transcript_get,
+    transcript_revision_list,
+    transcript_segments,
+)
+from annotation.serializers import (
+    SegmentCorrectionSerializer,
+    SegmentSerializer,
+    TranscriptRevisionSerializer,
+    TranscriptSerializer,
+)
+from annotation.services import transcript_correct, transcript_validate
+from corpora.access import Can, submission_get
+
+from . import examples
+from .common import (
+    PUBLIC_ID,
+    SEGMENT_INDEX,
+    TAG_TRANSCRIPTS,
+    Conflict,
+    error_response,
+    field_error,
+    request_user,
+)
+
+# The service's refusals that depend on the transcript's state, not on the text sent.
+STATE_CONFLICTS = {"validated", "not_done"}
+
+
+def _transcript_response(request: Request, transcript: Transcript) -> Response:
+    context: dict[str, Any] = {
+        "request": request,
+        "segments": transcript_segments(transcript=transcript),
+    }
+    return Response(TranscriptSerializer(transcript, context=context).data)
+
+
+class TranscriptView(APIView):
+    @extend_schema(
+        operation_id="transcript_retrieve",
+        summary="A recording's transcript",
+        description=(
+            "The transcript of an audio submission, segment by segment: times, text, word "
+            "timings, whether a person corrected it, and each segment's register. `version` "
+            "grows with each correction; a segment's `classified_version` catches up once its "
+            "new text is classified. 404 for a text submission, and for a recording not "
+            "transcribed yet."
+        ),
+        tags=[TAG_TRANSCRIPTS],
+        parameters=[PUBLIC_ID],
+        responses={200: TranscriptSerializer},
+        examples=[OpenApiExample("Transcribed", value=examples.TRANSCRIPT, response_only=True)],
+    )
+    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+        submission = submission_get(user=request_user(request), public_id=public_id, can=Can.VIEW)
+        return _transcript_response(request, transcript_get(submission=submission))
+
+
+class SegmentView(APIView):
+    @extend_schema(
+        operation_id="transcript_segment_correct",
+        summary="Correct a segment",
+        description=(
+            "Replaces one segment's text, records the correction (who, when, before, after) and "
+            "classifies the new version again. Sending the same text again changes nothing. An "
+            "empty or too long text is a 400 on `text`; a validated transcript, or a job not "
+            "done yet, is a 409. Needs the annotator role (or more) in the submission's corpus."
+        ),
+        tags=[TAG_TRANSCRIPTS],
+        parameters=[PUBLIC_ID, SEGMENT_INDEX],
+        request=SegmentCorrectionSerializer,
+        responses={
+            200: OpenApiResponse(
+                SegmentSerializer,
+                description="The segment; its register is the previous one until reclassified.",
+            ),
+            409: error_response("The transcript is validated, or its job is not done."),
+        },
+        examples=[
+            OpenApiExample("A correction", value={"text": "Bonjour à toutes,"}, request_only=True),
+            OpenApiExample("Corrected", value=examples.CORRECTED_SEGMENT, response_only=True),
+        ],
+    )
+    def patch(self, request: Request, public_id: uuid.UUID, index: int) -> Response:
+        user = request_user(request)
+        submission = submission_get(user=user, public_id=public_id, can=Can.ANNOTATE)
+        segment = segment_get(transcript=transcript_get(submission=submission), index=index)
+        payload = SegmentCorrectionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        text = payload.validated_data["text"]
+        try:
+            transcript_correct(segment=segment, text=text, acting_user=user)
+        except DjangoValidationError as error:
+            if error.code in STATE_CONFLICTS:
+                raise Conflict(error.messages[0]) from None
+            raise field_error(error, "text") from None
+        saved = Segment.objects.select_related("current_prediction").get(pk=segment.pk)
+        return Response(SegmentSerializer(saved).data)
+
+
+class TranscriptValidateView(APIView):
+    @extend_schema(
+        operation_id="transcript_validate",
+        summary="Validate a transcript",
+        description=(
+            "Marks the transcript correct: it can no longer be changed, and its recording is "
+            "deleted at once. Validating again changes nothing. Needs the reviewer role in the "
+            "submission's corpus (or to be its author or the corpus's owner)."
+        ),
+        tags=[TAG_TRANSCRIPTS],
+        parameters=[PUBLIC_ID],
+        request=None,
+        responses={200: TranscriptSerializer},
+        examples=[
+            OpenApiExample(
+                "Validated",
+                value={**examples.TRANSCRIPT, "validated_at": "2025-03-14T09:45:00+01:00"},
+                response_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request, public_id: uuid.UUID) -> Response:
+        user = request_user(request)
+        submission = submission_get(user=user, public_id=public_id, can=Can.REVIEW)
+        transcript = transcript_validate(
+            transcript=transcript_get(submission=submission), acting_user=user
+        )
+        return _transcript_response(request, transcript)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="transcript_revisions_list",
+        summary="Corrections of a transcript",
+        description=(
+            "Every correction of the transcript, newest first: the version it made, the segment, "
+            "the text before and after, who and when. Cursor pages."
+        ),
+        tags=[TAG_TRANSCRIPTS],
+        parameters=[PUBLIC_ID],
+        examples=[OpenApiExample("A correction", value=examples.REVISION, response_only=True)],
+    )
+)
+class TranscriptRevisionListView(generics.ListAPIView[TranscriptRevision]):
+    serializer_class = TranscriptRevisionSerializer
+    queryset = TranscriptRevision.objects.none()  # the model, for the schema
+
+    def get_queryset(self) -> QuerySet[TranscriptRevision]:
+        submission = submission_get(
+            user=request_user(self.request), public_id=self.kwargs["public_id"], can=Can.VIEW
+        )
+        return transcript_revision_list(transcript=transcript_get(submission=submission))

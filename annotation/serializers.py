@@ -1,0 +1,465 @@
+"""The API's view of submissions, transcripts and predictions: explicit fields, read-only glue.
+
+Input serializers only check shapes; the rules (text length, audio content, who may do what)
+stay in the services and in corpora.access, shared with the pages.
+"""
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import User
+
+from .models import Prediction, Register, Segment, Submission, Transcript, TranscriptRevision
+
+CORPUS_HELP = "Add it to this corpus (its id); you need the annotator role or more there."
+SHOWN_HELP = "The register shown, once done."
+SEGMENT_HELP = "The segment's register, once classified."
+CLIENT_TOKEN_HELP = (
+    "A random UUID of your choice: sending it again returns the first submission (200) instead "
+    "of creating another."
+)
+
+
+def _scores() -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.FloatField(),
+        help_text="Calibrated probability of each register (soutenu, neutre, familier), summing "
+        "to 1.",
+    )
+
+
+def _absolute(context: dict[str, Any], name: str, *args: object) -> str:
+    url = reverse(f"api:{name}", args=args)
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+# --- Input ---------------------------------------------------------------------------------------
+
+
+class SubmissionTextCreateSerializer(serializers.Serializer[None]):
+    text = serializers.CharField(
+        trim_whitespace=False,
+        allow_blank=True,
+        help_text="The French text to annotate (at most PARLURE_TEXT_MAX_CHARS characters).",
+    )
+    corpus = serializers.UUIDField(required=False, allow_null=True, help_text=CORPUS_HELP)
+    client_token = serializers.UUIDField(
+        required=False, allow_null=True, help_text=CLIENT_TOKEN_HELP
+    )
+
+
+class SubmissionAudioCreateSerializer(serializers.Serializer[None]):
+    file = serializers.FileField(
+        allow_empty_file=True,
+        help_text="A recording (WAV, MP3, Ogg, FLAC, WebM, M4A…); checked by its content.",
+    )
+    corpus = serializers.UUIDField(required=False, allow_null=True, help_text=CORPUS_HELP)
+    client_token = serializers.UUIDField(
+        required=False, allow_null=True, help_text=CLIENT_TOKEN_HELP
+    )
+
+
+class SegmentCorrectionSerializer(serializers.Serializer[None]):
+    text = serializers.CharField(
+        trim_whitespace=False, allow_blank=True, help_text="The corrected text of the segment."
+    )
+
+
+# --- Output --------------------------------------------------------------------------------------
+
+
+class AuthorSerializer(serializers.Serializer[User]):
+    """Who did it. Only people who share the submission (its author and its corpus's owner and
+    members) ever see this."""
+
+    name = serializers.SerializerMethodField(
+        help_text="Their display name, or their e-mail address when they have none."
+    )
+    is_you = serializers.SerializerMethodField(help_text="Whether it is the person asking.")
+
+    def get_name(self, user: User) -> str:
+        return user.get_full_name()
+
+    def get_is_you(self, user: User) -> bool:
+        request = self.context.get("request")
+        return request is not None and request.user.pk == user.pk
+
+
+class PredictionSummarySerializer(serializers.ModelSerializer[Prediction]):
+    """The register shown for a submission: its current prediction."""
+
+    scores = _scores()
+
+    class Meta:
+        model = Prediction
+        fields = ["id", "label", "top_label", "uncertain", "scores", "model_version"]
+        read_only_fields = fields
+
+
+class PermissionsSerializer(serializers.Serializer[Any]):
+    annotate = serializers.BooleanField(help_text="Correct the transcript, send feedback.")
+    review = serializers.BooleanField(help_text="Validate the transcript.")
+    manage = serializers.BooleanField(help_text="Cancel the job, delete the submission.")
+
+
+class SubmissionLinksSerializer(serializers.Serializer[Submission]):
+    self = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    transcript = serializers.SerializerMethodField(
+        help_text="For audio only (null for a text); 404 until the recording is transcribed."
+    )
+    predictions = serializers.SerializerMethodField()
+
+    def get_self(self, submission: Submission) -> str:
+        return _absolute(self.context, "submission-detail", submission.public_id)
+
+    def get_status(self, submission: Submission) -> str:
+        return _absolute(self.context, "submission-status", submission.public_id)
+
+    def get_transcript(self, submission: Submission) -> str | None:
+        if submission.kind != Submission.Kind.AUDIO:
+            return None
+        return _absolute(self.context, "submission-transcript", submission.public_id)
+
+    def get_predictions(self, submission: Submission) -> str:
+        return _absolute(self.context, "submission-predictions", submission.public_id)
+
+
+class SubmissionListItemSerializer(serializers.ModelSerializer[Submission]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    corpus = serializers.SerializerMethodField(help_text="The corpus's id, or null.")
+    author = AuthorSerializer(source="user", read_only=True)
+    # A field named like Field.label (a string, say the stubs): fine at run time.
+    label = serializers.SerializerMethodField(help_text=SHOWN_HELP)  # type: ignore[assignment]
+    uncertain = serializers.SerializerMethodField(
+        help_text="The model hesitated (the register shown is then neutre)."
+    )
+    text_preview = serializers.SerializerMethodField(help_text="The text's first 200 characters.")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "label",
+            "uncertain",
+            "text_preview",
+            "corpus",
+            "author",
+            "created_at",
+            "finished_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_corpus(self, submission: Submission) -> str | None:
+        return str(submission.corpus.public_id) if submission.corpus is not None else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=Register.choices, allow_null=True))
+    def get_label(self, submission: Submission) -> str | None:
+        prediction = submission.current_prediction
+        return prediction.label if prediction is not None else None
+
+    def get_uncertain(self, submission: Submission) -> bool | None:
+        prediction = submission.current_prediction
+        return prediction.uncertain if prediction is not None else None
+
+    def get_text_preview(self, submission: Submission) -> str:
+        text = submission.text
+        return text if len(text) <= 200 else text[:199] + "…"
+
+    def get_url(self, submission: Submission) -> str:
+        return _absolute(self.context, "submission-detail", submission.public_id)
+
+
+def failure_reason(submission: Submission) -> str:
+    """Reasons are stored untranslated: shown in the reader's language."""
+    return _(submission.failure_reason) if submission.failure_reason else ""
+
+
+class SubmissionSerializer(serializers.ModelSerializer[Submission]):
+    """Everything about one submission. ``permissions`` comes from the view's context."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    failure_reason = serializers.SerializerMethodField(
+        help_text="Why the job failed, in the language asked for (Accept-Language)."
+    )
+    corpus = serializers.SerializerMethodField(help_text="The corpus's id, or null.")
+    author = AuthorSerializer(source="user", read_only=True)
+    prediction = PredictionSummarySerializer(
+        source="current_prediction", read_only=True, allow_null=True
+    )
+    permissions = serializers.SerializerMethodField(
+        help_text="What you may do with it besides reading (your corpus role, or yours)."
+    )
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "progress",
+            "failure_reason",
+            "text",
+            "corpus",
+            "author",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "prediction",
+            "permissions",
+            "links",
+        ]
+        read_only_fields = fields
+
+    def get_failure_reason(self, submission: Submission) -> str:
+        return failure_reason(submission)
+
+    def get_corpus(self, submission: Submission) -> str | None:
+        return str(submission.corpus.public_id) if submission.corpus is not None else None
+
+    @extend_schema_field(PermissionsSerializer)
+    def get_permissions(self, submission: Submission) -> dict[str, bool]:
+        abilities = self.context["abilities"]
+        return {
+            "annotate": abilities.annotate,
+            "review": abilities.review,
+            "manage": abilities.manage,
+        }
+
+    @extend_schema_field(SubmissionLinksSerializer)
+    def get_links(self, submission: Submission) -> dict[str, Any]:
+        return SubmissionLinksSerializer(submission, context=self.context).data
+
+
+class SubmissionStatusSerializer(serializers.ModelSerializer[Submission]):
+    """What a client polls while a job runs: small and cheap."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    failure_reason = serializers.SerializerMethodField()
+    finished = serializers.BooleanField(
+        source="is_finished", read_only=True, help_text="Done, failed or cancelled: stop polling."
+    )
+    # A field named like Field.label (a string, say the stubs): fine at run time.
+    label = serializers.SerializerMethodField(help_text=SHOWN_HELP)  # type: ignore[assignment]
+
+    class Meta:
+        model = Submission
+        fields = ["id", "status", "progress", "failure_reason", "finished", "label"]
+        read_only_fields = fields
+
+    def get_failure_reason(self, submission: Submission) -> str:
+        return failure_reason(submission)
+
+    @extend_schema_field(serializers.ChoiceField(choices=Register.choices, allow_null=True))
+    def get_label(self, submission: Submission) -> str | None:
+        prediction = submission.current_prediction
+        if submission.status != Submission.Status.DONE or prediction is None:
+            return None
+        return prediction.label
+
+
+class WordSerializer(serializers.Serializer[dict[str, Any]]):
+    start = serializers.FloatField(help_text="Seconds from the start of the recording.")
+    end = serializers.FloatField()
+    word = serializers.CharField(help_text="As the speech model heard it (may start with a space).")
+    probability = serializers.FloatField()
+
+
+class SegmentSerializer(serializers.ModelSerializer[Segment]):
+    words = WordSerializer(
+        many=True,
+        read_only=True,
+        help_text="Word timings from the speech model; they describe the original text, and are "
+        "kept after a correction.",
+    )
+    # A field named like Field.label (a string, say the stubs): fine at run time.
+    label = serializers.SerializerMethodField(help_text=SEGMENT_HELP)  # type: ignore[assignment]
+    top_label = serializers.SerializerMethodField()
+    uncertain = serializers.SerializerMethodField()
+    scores = serializers.SerializerMethodField()
+    classified_version = serializers.SerializerMethodField(
+        help_text="The transcript version the register was computed on: lower than the "
+        "transcript's version while a correction is being classified."
+    )
+
+    class Meta:
+        model = Segment
+        fields = [
+            "index",
+            "start",
+            "end",
+            "text",
+            "edited",
+            "words",
+            "label",
+            "top_label",
+            "uncertain",
+            "scores",
+            "classified_version",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=Register.choices, allow_null=True))
+    def get_label(self, segment: Segment) -> str | None:
+        prediction = segment.current_prediction
+        return prediction.label if prediction is not None else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=Register.choices, allow_null=True))
+    def get_top_label(self, segment: Segment) -> str | None:
+        prediction = segment.current_prediction
+        return (prediction.top_label or prediction.label) if prediction is not None else None
+
+    def get_uncertain(self, segment: Segment) -> bool | None:
+        prediction = segment.current_prediction
+        return prediction.uncertain if prediction is not None else None
+
+    @extend_schema_field(serializers.DictField(child=serializers.FloatField(), allow_null=True))
+    def get_scores(self, segment: Segment) -> dict[str, float] | None:
+        prediction = segment.current_prediction
+        if prediction is None:
+            return None
+        return {label: float(score) for label, score in prediction.scores.items()}
+
+    def get_classified_version(self, segment: Segment) -> int | None:
+        prediction = segment.current_prediction
+        return prediction.transcript_version if prediction is not None else None
+
+
+class TranscriptSerializer(serializers.ModelSerializer[Transcript]):
+    segments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Transcript
+        fields = [
+            "language",
+            "detected_language",
+            "language_probability",
+            "duration_s",
+            "model",
+            "version",
+            "validated_at",
+            "segments",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(SegmentSerializer(many=True))
+    def get_segments(self, transcript: Transcript) -> list[dict[str, Any]]:
+        segments = self.context["segments"]
+        serializer = SegmentSerializer(segments, many=True, context=self.context)
+        return serializer.data  # type: ignore[return-value]  # a list when many=True
+
+
+class TranscriptRevisionSerializer(serializers.ModelSerializer[TranscriptRevision]):
+    segment = serializers.IntegerField(source="segment.index", read_only=True)
+    author = AuthorSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = TranscriptRevision
+        fields = ["id", "version", "segment", "before", "after", "author", "created_at"]
+        read_only_fields = fields
+
+
+class EvidenceSerializer(serializers.Serializer[dict[str, Any]]):
+    start = serializers.IntegerField(help_text="Offset in the text the prediction read.")
+    end = serializers.IntegerField()
+    text = serializers.CharField(
+        allow_null=True,
+        help_text="The word (or words) at those offsets (null if they no longer fit the text).",
+    )
+    weight = serializers.FloatField(
+        help_text="Its share of what pushed the decision: without it, the model would be less "
+        "sure of the register."
+    )
+
+
+class SentenceSerializer(serializers.Serializer[dict[str, Any]]):
+    index = serializers.IntegerField(help_text="Use it as sentence_index in feedback.")
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    text = serializers.CharField(
+        allow_null=True, help_text="The sentence (null if its offsets no longer fit the text)."
+    )
+    # A field named like Field.label (a string, say the stubs): fine at run time.
+    label = serializers.ChoiceField(choices=Register.choices)  # type: ignore[assignment]
+    top_label = serializers.ChoiceField(choices=Register.choices)
+    uncertain = serializers.BooleanField()
+    scores = _scores()
+    evidence = EvidenceSerializer(many=True)
+
+
+def sentences_readable(source: str, sentences: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A prediction's stored sentences with their text and their evidence's words."""
+
+    def piece(start: int, end: int) -> str | None:
+        return source[start:end] if 0 <= start < end <= len(source) else None
+
+    readable = []
+    for index, sentence in enumerate(sentences):
+        start, end = int(sentence["start"]), int(sentence["end"])
+        readable.append(
+            {
+                "index": index,
+                "start": start,
+                "end": end,
+                "text": piece(start, end),
+                "label": sentence["label"],
+                "top_label": sentence.get("top_label") or sentence["label"],
+                "uncertain": bool(sentence.get("uncertain", False)),
+                "scores": {label: float(p) for label, p in (sentence.get("scores") or {}).items()},
+                "evidence": [
+                    {
+                        "start": int(word_start),
+                        "end": int(word_end),
+                        "text": piece(int(word_start), int(word_end)),
+                        "weight": float(weight),
+                    }
+                    for word_start, word_end, weight in sentence.get("evidence", [])
+                ],
+            }
+        )
+    return readable
+
+
+class PredictionSerializer(serializers.ModelSerializer[Prediction]):
+    """One prediction; the text it read comes from the view's context (``sources``)."""
+
+    scores = _scores()
+    segment = serializers.SerializerMethodField(
+        help_text="The transcript segment's index, or null for the whole text."
+    )
+    sentences = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Prediction
+        fields = [
+            "id",
+            "label",
+            "top_label",
+            "uncertain",
+            "scores",
+            "model_version",
+            "latency_ms",
+            "segment",
+            "transcript_version",
+            "created_at",
+            "sentences",
+        ]
+        read_only_fields = fields
+
+    def get_segment(self, prediction: Prediction) -> int | None:
+        return prediction.segment.index if prediction.segment is not None else None
+
+    @extend_schema_field(SentenceSerializer(many=True))
+    def get_sentences(self, prediction: Prediction) -> list[dict[str, Any]]:
+        source = self.context["sources"].get(prediction.pk, "")
+        return sentences_readable(source, prediction.sentences or [])

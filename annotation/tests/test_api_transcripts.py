@@ -1,0 +1,201 @@
+"""The transcript API: read a recording's transcript, correct segments, validate, see history."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from accounts.models import User
+from annotation.models import Segment, Submission, TranscriptRevision
+from annotation.tests.api_fixtures import SEGMENTS, WORDS, api_client, audio_done, text_done
+from annotation.tests.factories import SubmissionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(submission: Submission, suffix: str = "") -> str:
+    return f"/api/v1/submissions/{submission.public_id}/transcript/{suffix}"
+
+
+def test_the_transcript_has_its_segments_words_and_registers(user: User) -> None:
+    submission = audio_done(user)
+
+    response = api_client(user).get(url(submission))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert {key: body[key] for key in body if key != "segments"} == {
+        "language": "fr",
+        "detected_language": "fr",
+        "language_probability": 0.99,
+        "duration_s": 4.0,
+        "model": "test-whisper",
+        "version": 1,
+        "validated_at": None,
+    }
+    assert body["segments"][0] == {
+        "index": 0,
+        "start": 0.0,
+        "end": 2.0,
+        "text": SEGMENTS[0],
+        "edited": False,
+        "words": WORDS,
+        "label": "neutre",
+        "top_label": "neutre",
+        "uncertain": False,
+        "scores": {"soutenu": 0.2, "neutre": 0.7, "familier": 0.1},
+        "classified_version": 1,
+    }
+    assert [segment["index"] for segment in body["segments"]] == [0, 1]
+
+
+def test_a_text_or_an_untranscribed_recording_has_no_transcript(user: User) -> None:
+    text = text_done(user)
+    waiting = SubmissionFactory.create(user=user, kind=Submission.Kind.AUDIO, text="")
+    client = api_client(user)
+
+    for submission in (text, waiting):
+        response = client.get(url(submission))
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+
+
+def test_correcting_a_segment_records_it_and_classifies_again(
+    user: User, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    submission = audio_done(user)
+    client = api_client(user)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.patch(url(submission, "segments/0/"), {"text": " Bonjour à toutes, "})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["text"] == "Bonjour à toutes,"
+    assert body["edited"] is True
+    assert body["classified_version"] == 1  # the new version is being classified
+    assert len(callbacks) == 1
+    submission.refresh_from_db()
+    assert submission.text == f"Bonjour à toutes, {SEGMENTS[1]}"
+    assert submission.transcript.version == 2
+    revision = TranscriptRevision.objects.get()
+    assert (revision.before, revision.after, revision.author) == (
+        SEGMENTS[0],
+        "Bonjour à toutes,",
+        user,
+    )
+
+
+def test_sending_the_same_text_again_changes_nothing(user: User) -> None:
+    submission = audio_done(user)
+
+    response = api_client(user).patch(url(submission, "segments/1/"), {"text": SEGMENTS[1]})
+
+    assert response.status_code == 200
+    assert response.json()["edited"] is False
+    assert not TranscriptRevision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"text": "  "}, "Please type or paste a text to annotate."),
+        ({}, "This field is required."),
+        ({"text": {"nested": True}}, "Not a valid string."),
+    ],
+)
+def test_a_bad_correction_is_a_400_on_text(
+    user: User, payload: dict[str, Any], message: str
+) -> None:
+    submission = audio_done(user)
+
+    response = api_client(user).patch(url(submission, "segments/0/"), payload, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"text": [message]}
+    assert Segment.objects.get(transcript__submission=submission, index=0).text == SEGMENTS[0]
+
+
+@override_settings(PARLURE_TEXT_MAX_CHARS=20)
+def test_an_overlong_correction_is_a_400_saying_the_limit(user: User) -> None:
+    submission = audio_done(user)
+
+    response = api_client(user).patch(url(submission, "segments/0/"), {"text": "a" * 21})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "text": ["The text is 21 characters long; the limit is 20 characters."]
+    }
+
+
+def test_an_unknown_segment_is_a_404(user: User) -> None:
+    submission = audio_done(user)
+
+    response = api_client(user).patch(url(submission, "segments/7/"), {"text": "Bonjour."})
+
+    assert response.status_code == 404
+
+
+def test_a_validated_transcript_or_an_unfinished_job_cannot_be_corrected(user: User) -> None:
+    validated = audio_done(user)
+    validated.transcript.validated_at = timezone.now()
+    validated.transcript.save()
+    running = audio_done(user)
+    Submission.objects.filter(pk=running.pk).update(status=Submission.Status.RUNNING)
+    client = api_client(user)
+
+    refused_validated = client.patch(url(validated, "segments/0/"), {"text": "Autre."})
+    refused_running = client.patch(url(running, "segments/0/"), {"text": "Autre."})
+
+    assert refused_validated.status_code == refused_running.status_code == 409
+    assert refused_validated.json()["detail"] == (
+        "This transcript was validated; it can no longer be changed."
+    )
+    assert refused_running.json()["detail"] == (
+        "This transcript cannot be corrected while its job is not done."
+    )
+    assert not TranscriptRevision.objects.exists()
+
+
+def test_validating_marks_it_once_and_it_stays_validated(user: User) -> None:
+    submission = audio_done(user)
+    client = api_client(user)
+
+    first = client.post(url(submission, "validate/"))
+    submission.transcript.refresh_from_db()
+    when = submission.transcript.validated_at
+    second = client.post(url(submission, "validate/"))
+
+    assert first.status_code == second.status_code == 200
+    assert when is not None
+    assert first.json()["validated_at"] == second.json()["validated_at"]
+    assert len(first.json()["segments"]) == 2
+    submission.transcript.refresh_from_db()
+    assert submission.transcript.validated_at == when
+    assert submission.transcript.validated_by == user
+
+
+def test_the_history_lists_corrections_newest_first(user: User, other_user: User) -> None:
+    submission = audio_done(user)
+    client = api_client(user)
+    client.patch(url(submission, "segments/0/"), {"text": "Bonjour à toutes,"})
+    client.patch(url(submission, "segments/1/"), {"text": "on commence."})
+
+    response = client.get(url(submission, "revisions/"))
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [(r["version"], r["segment"], r["after"]) for r in results] == [
+        (3, 1, "on commence."),
+        (2, 0, "Bonjour à toutes,"),
+    ]
+    assert results[0]["before"] == SEGMENTS[1]
+    assert results[0]["author"] == {"name": user.display_name, "is_you": True}
+
+
+def test_the_history_of_a_text_is_a_404(user: User) -> None:
+    response = api_client(user).get(url(text_done(user), "revisions/"))
+
+    assert response.status_code == 404

@@ -1,0 +1,142 @@
+"""Feedback through the API: list what you may read, say a label (or a segment's text) is wrong.
+
+Who may read feedback, and on which predictions one may send it, is decided by corpora.access
+(through review.selectors), exactly as on the result pages.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from annotation.api.common import request_user
+
+from .models import Feedback
+from .selectors import feedback_list_visible, prediction_get_for_feedback
+from .serializers import FeedbackCreateSerializer, FeedbackSerializer
+from .services import feedback_submit
+
+TAG = "feedback"
+
+# The service's refusals, by code, and the field each one is about.
+FIELD_OF_CODE = {
+    "label": "suggested_label",
+    "same_label": "suggested_label",
+    "no_sentence": "sentence_index",
+    "stale_sentence": "sentence_index",
+    "not_a_segment": "kind",
+    "kind": "kind",
+    "too_long": "comment",
+}
+
+FEEDBACK_EXAMPLE = {
+    "id": 311,
+    "prediction": 4182,
+    "submission": "5b0f7c1e-3d2a-4c8b-9e61-0f2d8a4b7c39",
+    "corpus": "c4a1e2f3-7b6d-4e5f-8a9b-1c2d3e4f5a6b",
+    "segment": None,
+    "sentence_index": 1,
+    "kind": "register",
+    "suggested_label": "neutre",
+    "comment": "Le début est familier, mais la suite de la phrase est neutre.",
+    "author": {"name": "Camille Martin", "is_you": True},
+    "created_at": "2025-03-14T09:52:31.004000+01:00",
+}
+
+
+class FeedbackFilter(filters.FilterSet):
+    corpus = filters.UUIDFilter(
+        field_name="prediction__submission__corpus__public_id",
+        help_text="Only feedback on the submissions of this corpus (its id).",
+    )
+    kind = filters.ChoiceFilter(choices=Feedback.Kind.choices, help_text="register or transcript.")
+    submission = filters.UUIDFilter(
+        field_name="prediction__submission__public_id",
+        help_text="Only feedback on this submission (its id).",
+    )
+
+    class Meta:
+        model = Feedback
+        fields = ["corpus", "kind", "submission"]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="feedback_list",
+        summary="List feedback",
+        description=(
+            "Your own feedback, and everybody's on the submissions of the corpora you own or "
+            "review (reviewer role), newest first. Cursor pages; filters combine."
+        ),
+        tags=[TAG],
+        examples=[OpenApiExample("A sentence flagged", value=FEEDBACK_EXAMPLE, response_only=True)],
+    ),
+    post=extend_schema(
+        operation_id="feedback_create",
+        summary="Send feedback",
+        description=(
+            "Says that a prediction's register (the whole text, one sentence, or a transcript "
+            "segment) is wrong and which one is right, or that a segment's text is wrong; it "
+            "goes to the review queue. Sending it again for the same prediction, sentence and "
+            "kind updates your earlier feedback (200) instead of adding one. Needs the annotator "
+            "role (or more) in the submission's corpus, or to be its author; a prediction of a "
+            "submission you cannot see is a 404."
+        ),
+        tags=[TAG],
+        request=FeedbackCreateSerializer,
+        responses={
+            201: OpenApiResponse(FeedbackSerializer, description="Recorded."),
+            200: OpenApiResponse(FeedbackSerializer, description="Your earlier one, updated."),
+        },
+        examples=[
+            OpenApiExample(
+                "The second sentence is neutre",
+                value={
+                    "prediction": 4182,
+                    "sentence_index": 1,
+                    "kind": "register",
+                    "suggested_label": "neutre",
+                    "comment": FEEDBACK_EXAMPLE["comment"],
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Recorded", value=FEEDBACK_EXAMPLE, response_only=True, status_codes=["201"]
+            ),
+        ],
+    ),
+)
+class FeedbackListView(generics.ListAPIView[Feedback]):
+    serializer_class = FeedbackSerializer
+    filterset_class = FeedbackFilter
+    queryset = Feedback.objects.none()  # the model, for the schema and the filters
+
+    def get_queryset(self) -> QuerySet[Feedback]:
+        return feedback_list_visible(user=request_user(self.request))
+
+    def post(self, request: Request) -> Response:
+        user = request_user(request)
+        payload = FeedbackCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        prediction = prediction_get_for_feedback(user=user, prediction_id=data["prediction"])
+        try:
+            feedback, created = feedback_submit(
+                user=user,
+                prediction=prediction,
+                sentence_index=data.get("sentence_index"),
+                kind=data["kind"],
+                suggested_label=data.get("suggested_label", ""),
+                comment=data.get("comment", ""),
+            )
+        except DjangoValidationError as error:
+            field = FIELD_OF_CODE.get(error.code or "", "non_field_errors")
+            raise serializers.ValidationError({field: error.messages}) from None
+        feedback = feedback_list_visible(user=user).get(pk=feedback.pk)
+        return Response(
+            FeedbackSerializer(feedback, context={"request": request}).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

@@ -1,0 +1,74 @@
+"""The API's view of feedback: what people say of the labels they see."""
+
+from rest_framework import serializers
+
+from annotation.models import Register
+from annotation.serializers import AuthorSerializer
+
+from .models import Feedback
+
+
+class FeedbackCreateSerializer(serializers.Serializer[None]):
+    prediction = serializers.IntegerField(
+        min_value=1, help_text="The prediction's id (from a submission's predictions)."
+    )
+    sentence_index = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="One sentence of the prediction (its `index`); absent or null: the whole text "
+        "(or the whole segment).",
+    )
+    kind = serializers.ChoiceField(
+        choices=Feedback.Kind.choices,
+        help_text="register: the register is wrong; transcript: a segment's text is wrong (on a "
+        "segment's prediction, without a sentence).",
+    )
+    suggested_label = serializers.ChoiceField(
+        choices=Register.choices,
+        required=False,
+        allow_blank=True,
+        help_text="The right register (kind register only; it must differ from the one shown).",
+    )
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Optional, at most 2000 characters.",
+    )
+
+
+class FeedbackSerializer(serializers.ModelSerializer[Feedback]):
+    submission = serializers.UUIDField(
+        source="prediction.submission.public_id", read_only=True, help_text="The submission's id."
+    )
+    corpus = serializers.SerializerMethodField(help_text="The submission's corpus's id, or null.")
+    segment = serializers.SerializerMethodField(
+        help_text="The transcript segment's index when the prediction is a segment's."
+    )
+    author = AuthorSerializer(source="user", read_only=True)
+
+    class Meta:
+        model = Feedback
+        fields = [
+            "id",
+            "prediction",
+            "submission",
+            "corpus",
+            "segment",
+            "sentence_index",
+            "kind",
+            "suggested_label",
+            "comment",
+            "author",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_corpus(self, feedback: Feedback) -> str | None:
+        corpus = feedback.prediction.submission.corpus
+        return str(corpus.public_id) if corpus is not None else None
+
+    def get_segment(self, feedback: Feedback) -> int | None:
+        segment = feedback.prediction.segment
+        return segment.index if segment is not None else None
