@@ -11,7 +11,8 @@ class SizeLimitedUploadHandler(FileUploadHandler):
 
     The rest of the request body is read and thrown away (no connection reset, so the browser
     gets the page's message), the file never reaches request.FILES, and ``request.upload_too_large``
-    tells the view why.
+    tells the view why. The limit is the audio one unless the view set ``request.upload_max_bytes``
+    before reading the files (imports take larger files and check each format's own limit).
     """
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
@@ -20,7 +21,8 @@ class SizeLimitedUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
-        if self.received > settings.PARLURE_AUDIO_MAX_BYTES:
+        limit = getattr(self.request, "upload_max_bytes", settings.PARLURE_AUDIO_MAX_BYTES)
+        if self.received > limit:
             self.request.upload_too_large = True  # type: ignore[union-attr]
             raise StopUpload(connection_reset=False)
         return raw_data

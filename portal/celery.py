@@ -35,6 +35,8 @@ app.conf.update(
         "annotation.tasks.classify_transcript_task": {"queue": "nlp"},
         "annotation.tasks.transcribe_submission_task": {"queue": "asr"},
         "annotation.tasks.audio_purge_expired_task": {"queue": "nlp"},
+        # An import's texts, by chunks of one model call each: text classification.
+        "corpora.tasks.import_batch_classify_task": {"queue": "nlp"},
         # Training needs minutes and GBs: a queue of its own, so classification never waits.
         "learning.tasks.retraining_task": {"queue": "training"},
         "learning.tasks.retraining_check_task": {"queue": "training"},

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("compte/", include("accounts.urls")),
     path("soumissions/", include("annotation.urls")),
+    path("corpus/", include("corpora.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),

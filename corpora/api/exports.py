@@ -1,0 +1,83 @@
+"""A corpus as a CSV or JSONL download, streamed."""
+
+import uuid
+from collections.abc import Iterable
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from annotation.api.common import request_user
+from corpora.access import Can, corpus_get
+from corpora.exports import corpus_export_lines, export_filename
+from corpora.serializers import ExportQuerySerializer
+from corpora.views.corpora import EXPORT_CONTENT_TYPES
+
+from .common import CORPUS_PATH, SUBMISSION_ID, TAG
+
+
+class FirstRendererNegotiation(BaseContentNegotiation):
+    """The export answers its own media type whatever Accept says; errors are JSON."""
+
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
+
+
+class CorpusExportView(APIView):
+    content_negotiation_class = FirstRendererNegotiation
+
+    @extend_schema(
+        operation_id="corpora_export",
+        summary="Export a corpus",
+        description=(
+            "The whole corpus, one row per submission (oldest first), as a download streamed "
+            "while it is written: the input (text, or transcript and segments), the register "
+            "prediction with its scores, transcript corrections, the label a review decided, and "
+            "the labels people suggested. `file_format=csv` (UTF-8 with a byte-order mark, a "
+            "header row) or `file_format=jsonl` (one JSON object per line). Every member may "
+            "export."
+        ),
+        tags=[TAG],
+        parameters=[CORPUS_PATH, ExportQuerySerializer],
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                response=OpenApiTypes.STR, description="CSV, one row per submission."
+            ),
+            (200, "application/x-ndjson"): OpenApiResponse(
+                response=OpenApiTypes.STR, description="JSON Lines, one object per submission."
+            ),
+        },
+        examples=[
+            OpenApiExample(
+                "CSV (first columns)",
+                value="id,kind,created_at,author,status,text,segments,label\r\n"
+                f"{SUBMISSION_ID},text,2025-03-14T09:26:53+00:00,camille@example.org,done,"
+                "Je vous prie d'agréer…,,soutenu\r\n",
+                response_only=True,
+                media_type="text/csv",
+            ),
+        ],
+    )
+    def get(self, request: Request, public_id: uuid.UUID) -> StreamingHttpResponse:
+        corpus = corpus_get(user=request_user(request), public_id=public_id, can=Can.VIEW)
+        query = ExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        file_format = query.validated_data["file_format"]
+        response = StreamingHttpResponse(
+            corpus_export_lines(corpus=corpus, file_format=file_format),
+            content_type=EXPORT_CONTENT_TYPES[file_format],
+        )
+        filename = export_filename(corpus=corpus, file_format=file_format)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
