@@ -91,7 +91,9 @@ python - deploy/nginx/templates/parlure.conf.template "$tmp/nginx/conf.d/parlure
 import string, sys
 text = string.Template(open(sys.argv[1]).read())
 open(sys.argv[2], "w").write(
-    text.safe_substitute(NGINX_CLIENT_MAX_BODY_SIZE="26m", PARLURE_HOSTNAME="localhost")
+    text.safe_substitute(
+        NGINX_CLIENT_MAX_BODY_SIZE="26m", NGINX_IMPORT_MAX_BODY_SIZE="201m", PARLURE_HOSTNAME="localhost"
+    )
 )
 EOF
 if command -v nginx >/dev/null; then

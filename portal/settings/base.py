@@ -241,6 +241,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets shown under several field names (label, top_label…), or field names with
+    # several choice sets (kind): one explicit name each.
+    "ENUM_NAME_OVERRIDES": {
+        "RegisterEnum": "annotation.models.Register",
+        "SubmissionKindEnum": "annotation.models.Submission.Kind",
+        "SubmissionStatusEnum": "annotation.models.Submission.Status",
+        "FeedbackKindEnum": "review.models.Feedback.Kind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",
@@ -279,3 +287,24 @@ PARLURE_STALLED_AFTER_SECONDS = env.int("PARLURE_STALLED_AFTER_SECONDS", default
 PARLURE_WORKER_CHECK_AFTER_SECONDS = 3
 # First, so that the request latency histogram times every other middleware too.
 MIDDLEWARE.insert(0, "monitoring.middleware.RequestMetricsMiddleware")
+
+# --- corpora: imports ---------------------------------------------------------------------------
+# Text imports (CSV, JSONL, TXT): largest file; rows past the limit are left unread (one problem
+# says so); problems kept per import (then one "and N more").
+PARLURE_IMPORT_MAX_BYTES = env.int("PARLURE_IMPORT_MAX_MB", default=20) * 1024 * 1024
+PARLURE_IMPORT_MAX_ROWS = env.int("PARLURE_IMPORT_MAX_ROWS", default=10_000)
+PARLURE_IMPORT_MAX_PROBLEMS = env.int("PARLURE_IMPORT_MAX_PROBLEMS", default=1_000)
+# ZIP of audio files: the upload (the web server's body limit must allow it, see deploy/), its
+# members (each also within PARLURE_AUDIO_MAX_BYTES), all of them unpacked, and the compression
+# ratio past which a member is a zip bomb rather than audio.
+PARLURE_IMPORT_MAX_ARCHIVE_BYTES = (
+    env.int("PARLURE_IMPORT_MAX_ARCHIVE_MB", default=200) * 1024 * 1024
+)
+PARLURE_IMPORT_MAX_FILES = env.int("PARLURE_IMPORT_MAX_FILES", default=200)
+PARLURE_IMPORT_MAX_UNCOMPRESSED_BYTES = (
+    env.int("PARLURE_IMPORT_MAX_UNCOMPRESSED_MB", default=1024) * 1024 * 1024
+)
+PARLURE_IMPORT_MAX_RATIO = env.int("PARLURE_IMPORT_MAX_RATIO", default=100)
+# Imported texts are classified by chunks, one model call each: at most this many texts (and
+# no more words than the model explains in one call, see corpora.services.imports).
+PARLURE_IMPORT_CHUNK_SIZE = env.int("PARLURE_IMPORT_CHUNK_SIZE", default=32)
