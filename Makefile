@@ -16,7 +16,7 @@ DB_APP ?= parlure_app
 .DEFAULT_GOAL := help
 .PHONY: help setup install data models train train-fast evaluate bench-register messages migrate run worker \
         beat test coverage lint format typecheck \
-        check db-roles superuser export-samples services clean deploy-check docs
+        check db-roles superuser export-samples services clean deploy-check docs api-fuzz
 
 help: ## List the tasks
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -105,6 +105,9 @@ export-samples: install ## Write recent submissions and predictions to var/expor
 clean: ## Remove caches and reports (keeps .venv, models and data)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache var/reports
 	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
+
+api-fuzz: install models services ## Schemathesis against the live API: no 5xx, answers match the schema
+	bash .ci/api-fuzz.sh
 
 deploy-check: ## Validate compose, Dockerfile, workflows, Kubernetes manifests, docs (offline)
 	bash .ci/check-deploy.sh
