@@ -171,3 +171,24 @@ def test_the_500_handler_answers_pages_in_html_and_the_api_in_json() -> None:
     assert api["Content-Type"] == "application/json"
     assert page.status_code == 500
     assert page["Content-Type"].startswith("text/html")
+
+
+def test_the_api_answers_in_the_language_a_program_asks_for(client: Client) -> None:
+    # Given no credentials, when a program asks in English, French, or says nothing
+    english = client.get(ME, HTTP_ACCEPT_LANGUAGE="en")
+    french_answer = client.get(ME, HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
+    unspecified = client.get(ME)
+
+    # Then the message is in the language asked for, French by default
+    assert english.json()["detail"] == "Authentication credentials were not provided."
+    assert french_answer.json()["detail"] == french("Authentication credentials were not provided.")
+    assert unspecified.json()["detail"] == french_answer.json()["detail"]
+    assert english.json()["detail"] != french_answer.json()["detail"]
+
+
+def test_pages_stay_french_whatever_the_browser_says(client: Client) -> None:
+    # Given a browser that prefers English, when it opens a page
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+
+    # Then the portal speaks French until the person picks English with the switch
+    assert response.headers["Content-Language"] == "fr"
