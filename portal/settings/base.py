@@ -191,7 +191,10 @@ PARLURE_UNCERTAIN_BELOW = env.float("PARLURE_UNCERTAIN_BELOW", default=0.6)
 PARLURE_MAX_ATTEMPTS = env.int("PARLURE_MAX_ATTEMPTS", default=3)
 
 # --- Cache: API throttling counters. Shared by every process when CACHE_URL names Redis. ---------
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# An empty variable counts as unset (compose and deployment files often pass CACHE_URL= through).
+CACHES = {
+    "default": environ.Env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")
+}
 
 # --- API (/api/v1/, see docs/api.md) -------------------------------------------------------------
 REST_FRAMEWORK = {
