@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A production-like portal for the API benchmarks: gunicorn (2 workers, DEBUG off) and one Celery
 # worker on the nlp queue (concurrency 1, as in docker-compose.yml), on PostgreSQL and Redis at
-# 127.0.0.1 with a throw-away database (parlure_bench). Throttling is lifted: the benchmarks
-# measure the server, not the per-person limit. Stops everything on Ctrl-C.
+# 127.0.0.1 with a throw-away database (parlure_bench). Throttling still counts every request
+# (in Redis) but its rates are lifted: the benchmarks measure the server, not the per-person
+# limit. Stops everything on Ctrl-C.
 #
 #   bash bench/serve.sh            # then, in another shell:
 #   .venv/bin/python bench/api_rate.py --base-url http://127.0.0.1:8200
@@ -15,12 +16,15 @@ DB=parlure_bench
 export DJANGO_SETTINGS_MODULE=portal.settings.local DJANGO_DEBUG=false
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 export CELERY_BROKER_URL=redis://127.0.0.1:6379/13
+# Throttling counters in Redis, as in docker-compose.yml (every request reads and writes them).
+export CACHE_URL=redis://127.0.0.1:6379/12
 export PARLURE_VAR_DIR=${PARLURE_VAR_DIR:-var/bench}
 export PARLURE_API_RATE_USER=1000000/minute PARLURE_API_RATE_UPLOADS=1000000/minute
 export PARLURE_WARM_UP_MODELS=register
 
 psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 redis-cli -h 127.0.0.1 -p 6379 -n 13 flushdb >/dev/null
+redis-cli -h 127.0.0.1 -p 6379 -n 12 flushdb >/dev/null
 .venv/bin/python manage.py migrate -v0
 
 trap 'kill 0' EXIT
