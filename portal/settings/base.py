@@ -225,6 +225,10 @@ REST_FRAMEWORK = {
         "anon": env.str("PARLURE_API_RATE_ANON", default="60/minute"),
         "uploads": env.str("PARLURE_API_RATE_UPLOADS", default="120/minute"),
     },
+    # Requests without a key are counted per address: the client's own, or the one the proxies in
+    # front (nginx, the ingress) appended to X-Forwarded-For; 0 ignores the header, which a client
+    # can write whatever it likes.
+    "NUM_PROXIES": env.int("PARLURE_NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
