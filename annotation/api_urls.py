@@ -12,6 +12,7 @@ from .api.submissions import (
 )
 from .api.transcripts import (
     SegmentView,
+    TranscriptExportView,
     TranscriptRevisionListView,
     TranscriptValidateView,
     TranscriptView,
@@ -40,6 +41,11 @@ urlpatterns: list[URLPattern] = [
         f"{ONE}transcript/revisions/",
         TranscriptRevisionListView.as_view(),
         name="transcript-revisions",
+    ),
+    path(
+        f"{ONE}transcript/export/",
+        TranscriptExportView.as_view(),
+        name="transcript-export",
     ),
     path(f"{ONE}predictions/", PredictionListView.as_view(), name="submission-predictions"),
 ]

@@ -5,8 +5,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import generics
+from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,6 +27,8 @@ from annotation.serializers import (
     TranscriptSerializer,
 )
 from annotation.services import transcript_correct, transcript_validate
+from annotation.transcript_exports import EXPORT_FORMATS, transcript_export
+from api.negotiation import FirstRendererNegotiation
 from corpora.access import Can, submission_get
 
 from . import examples
@@ -165,3 +169,54 @@ class TranscriptRevisionListView(generics.ListAPIView[TranscriptRevision]):
             user=request_user(self.request), public_id=self.kwargs["public_id"], can=Can.VIEW
         )
         return transcript_revision_list(transcript=transcript_get(submission=submission))
+
+
+class TranscriptExportQuerySerializer(serializers.Serializer[None]):
+    file_format = serializers.ChoiceField(
+        choices=list(EXPORT_FORMATS),
+        help_text="txt (one segment per line), srt or vtt (subtitles), json (segments and words).",
+    )
+
+
+class TranscriptExportView(APIView):
+    content_negotiation_class = FirstRendererNegotiation
+
+    @extend_schema(
+        operation_id="transcript_export",
+        summary="Download a transcript",
+        description=(
+            "The current transcript of a recording as a file: `file_format=txt` (one segment "
+            "per line), `srt` or `vtt` (subtitles with the segments' times) or `json` (segments, "
+            "times and words). The same files as the transcript page's export buttons. Anyone "
+            "who may read the submission may download it; 404 for a text submission, and for a "
+            "recording not transcribed yet."
+        ),
+        tags=[TAG_TRANSCRIPTS],
+        parameters=[PUBLIC_ID, TranscriptExportQuerySerializer],
+        responses={
+            (200, media_type.split(";")[0]): OpenApiResponse(
+                response=OpenApiTypes.STR, description=f"The transcript as {fmt.upper()}."
+            )
+            for fmt, media_type in EXPORT_FORMATS.items()
+        },
+        examples=[
+            OpenApiExample(
+                "SRT",
+                value="1\n00:00:00,000 --> 00:00:04,000\nBonjour madame, je voudrais savoir…\n",
+                response_only=True,
+                media_type="application/x-subrip",
+            ),
+        ],
+    )
+    def get(self, request: Request, public_id: uuid.UUID) -> HttpResponse:
+        submission = submission_get(user=request_user(request), public_id=public_id, can=Can.VIEW)
+        transcript_get(submission=submission)  # 404 without a transcript
+        query = TranscriptExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        file_format = query.validated_data["file_format"]
+        response = HttpResponse(
+            transcript_export(submission, file_format), content_type=EXPORT_FORMATS[file_format]
+        )
+        filename = f"parlure-{submission.public_id}.{file_format}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

@@ -1,5 +1,6 @@
 """The transcript API: read a recording's transcript, correct segments, validate, see history."""
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -199,3 +200,57 @@ def test_the_history_of_a_text_is_a_404(user: User) -> None:
     response = api_client(user).get(url(text_done(user), "revisions/"))
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("file_format", "media_type", "expected"),
+    [
+        ("txt", "text/plain", f"{SEGMENTS[0]}\n{SEGMENTS[1]}\n"),
+        ("srt", "application/x-subrip", f"1\n00:00:00,000 --> 00:00:02,000\n{SEGMENTS[0]}\n"),
+        ("vtt", "text/vtt", f"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n{SEGMENTS[0]}\n"),
+    ],
+)
+def test_the_transcript_downloads_as_a_file(
+    user: User, file_format: str, media_type: str, expected: str
+) -> None:
+    # Given a transcribed recording, when its author asks for a file format
+    submission = audio_done(user)
+    response = api_client(user).get(
+        url(submission, f"export/?file_format={file_format}"), HTTP_ACCEPT="application/json"
+    )
+
+    # Then the file comes in its own media type, whatever Accept said, as an attachment
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(media_type)
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="parlure-{submission.public_id}.{file_format}"'
+    )
+    assert response.content.decode().startswith(expected)
+
+
+def test_the_json_download_holds_segments_and_words(user: User) -> None:
+    submission = audio_done(user)
+
+    response = api_client(user).get(url(submission, "export/?file_format=json"))
+
+    assert response.status_code == 200
+    body = json.loads(response.content)
+    assert [segment["text"] for segment in body["segments"]] == SEGMENTS
+
+
+def test_a_download_needs_a_known_format_a_transcript_and_access(
+    user: User, other_user: User
+) -> None:
+    submission = audio_done(user)
+
+    unknown = api_client(user).get(url(submission, "export/?file_format=docx"))
+    missing = api_client(user).get(url(submission, "export/"))
+    text = api_client(user).get(url(text_done(user), "export/?file_format=txt"))
+    someone_else = api_client(other_user).get(url(submission, "export/?file_format=txt"))
+
+    assert unknown.status_code == 400
+    assert set(unknown.json()["errors"]) == {"file_format"}
+    assert missing.status_code == 400
+    assert text.status_code == 404
+    assert someone_else.status_code == 404
+    assert someone_else.json()["code"] == "not_found"

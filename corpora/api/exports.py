@@ -1,37 +1,21 @@
 """A corpus as a CSV or JSONL download, streamed."""
 
 import uuid
-from collections.abc import Iterable
 
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser
-from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from annotation.api.common import request_user
+from api.negotiation import FirstRendererNegotiation
 from corpora.access import Can, corpus_get
 from corpora.exports import corpus_export_lines, export_filename
 from corpora.serializers import ExportQuerySerializer
 from corpora.views.corpora import EXPORT_CONTENT_TYPES
 
 from .common import CORPUS_PATH, SUBMISSION_ID, TAG
-
-
-class FirstRendererNegotiation(BaseContentNegotiation):
-    """The export answers its own media type whatever Accept says; errors are JSON."""
-
-    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
-        return next(iter(parsers), None)
-
-    def select_renderer(
-        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
-    ) -> tuple[BaseRenderer, str]:
-        renderer = next(iter(renderers))
-        return renderer, renderer.media_type
 
 
 class CorpusExportView(APIView):
