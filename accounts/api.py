@@ -12,6 +12,8 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.auth import request_user
+
 from .models import ApiToken, User
 from .selectors import api_token_get_for_user, api_token_list_for_user
 from .serializers import (
@@ -31,12 +33,6 @@ TOKEN_EXAMPLE = {
     "created_at": "2025-03-14T09:26:53Z",
     "last_used_at": "2025-03-15T18:02:11Z",
 }
-
-
-def _person(request: Request) -> User:
-    # IsAuthenticated has run: the user is a real person (the session or the key's owner).
-    assert isinstance(request.user, User)
-    return request.user
 
 
 class MeView(generics.GenericAPIView[User]):
@@ -66,7 +62,7 @@ class MeView(generics.GenericAPIView[User]):
         ],
     )
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(_person(request)).data)
+        return Response(MeSerializer(request_user(request)).data)
 
 
 @extend_schema_view(
@@ -108,12 +104,12 @@ class TokenListView(generics.ListAPIView[ApiToken]):
     queryset = ApiToken.objects.none()  # tells the schema the model; get_queryset() answers
 
     def get_queryset(self) -> QuerySet[ApiToken]:
-        return api_token_list_for_user(user=_person(self.request))
+        return api_token_list_for_user(user=request_user(self.request))
 
     def post(self, request: Request) -> Response:
         form = ApiTokenCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        token, key = api_token_create(user=_person(request), name=form.validated_data["name"])
+        token, key = api_token_create(user=request_user(request), name=form.validated_data["name"])
         body = ApiTokenCreatedSerializer(token, context={"key": key}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -143,7 +139,7 @@ class TokenDetailView(generics.GenericAPIView[ApiToken]):
         responses={204: OpenApiResponse(description="Revoked; the answer has no body.")},
     )
     def delete(self, request: Request, pk: int) -> Response:
-        person = _person(request)
+        person = request_user(request)
         token = api_token_get_for_user(user=person, token_id=pk)
         api_token_revoke(token=token, acting_user=person)
         return Response(status=status.HTTP_204_NO_CONTENT)

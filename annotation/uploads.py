@@ -4,6 +4,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.utils.translation import gettext as _
+
+
+def file_too_large_message(limit_bytes: int) -> str:
+    """What a person reads when a file is over a limit: one sentence for every upload."""
+    return _("The file is too large: the limit is %(mb)s MB.") % {
+        "mb": f"{limit_bytes / 1024 / 1024:g}"
+    }
 
 
 class SizeLimitedUploadHandler(FileUploadHandler):

@@ -14,11 +14,26 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 API_PREFIX = "/api/"
+
+
+class Conflict(exceptions.APIException):
+    """The object is in a state where this cannot be done (a finished job, a validated text)."""
+
+    status_code = 409
+    default_code = "conflict"
+    default_detail = gettext_lazy("This cannot be done in the object's current state.")
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "too_large"
+    default_detail = gettext_lazy("The file is too large.")
 
 
 def error_body(

@@ -76,7 +76,8 @@ def submissions_visible(*, user: User) -> QuerySet[Submission]:
     return Submission.objects.filter(Q(user=user) | Q(corpus__owner=user) | Q(Exists(member)))
 
 
-def _parse_uuid(public_id: uuid.UUID | str) -> uuid.UUID:
+def public_id_or_404(public_id: uuid.UUID | str) -> uuid.UUID:
+    """A public id from a URL or a form; anything that is not a UUID is an unknown object."""
     try:
         return public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
     except (ValueError, ValidationError):
@@ -87,7 +88,7 @@ def corpus_get(*, user: User, public_id: uuid.UUID | str, can: Can = Can.VIEW) -
     """A corpus the person may act on this way; 404 if they cannot see it, PermissionDenied
     (403) if they see it but their role does not allow this."""
 
-    corpus = corpora_visible(user=user).filter(public_id=_parse_uuid(public_id)).first()
+    corpus = corpora_visible(user=user).filter(public_id=public_id_or_404(public_id)).first()
     if corpus is None:
         raise Http404("No such corpus.")
     if not corpus_allows(user=user, corpus=corpus, can=can):
@@ -102,7 +103,7 @@ def submission_get(*, user: User, public_id: uuid.UUID | str, can: Can = Can.VIE
     submission = (
         submissions_visible(user=user)
         .select_related("current_prediction", "corpus")
-        .filter(public_id=_parse_uuid(public_id))
+        .filter(public_id=public_id_or_404(public_id))
         .first()
     )
     if submission is None:

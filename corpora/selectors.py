@@ -21,7 +21,7 @@ from django.http import Http404
 from accounts.models import User
 from annotation.models import Submission
 
-from .access import OWNER, corpora_visible
+from .access import OWNER, corpora_visible, public_id_or_404
 from .models import Corpus, CorpusMember, ImportBatch
 
 
@@ -131,10 +131,7 @@ def corpus_submission_list(*, corpus: Corpus) -> QuerySet[Submission]:
 
 def corpus_submission_get(*, corpus: Corpus, public_id: uuid.UUID | str) -> Submission:
     """A submission of this corpus, or 404."""
-    try:
-        parsed = public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
-    except ValueError:
-        raise Http404("No such submission.") from None
+    parsed = public_id_or_404(public_id)
     submission = (
         Submission.objects.select_related("corpus").filter(corpus=corpus, public_id=parsed).first()
     )
@@ -159,10 +156,7 @@ def submissions_by_public_ids(*, public_ids: Iterable[uuid.UUID]) -> list[Submis
 
 def corpus_import_get(*, corpus: Corpus, public_id: uuid.UUID | str) -> ImportBatch:
     """One import of this corpus, or 404."""
-    try:
-        parsed = public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
-    except ValueError:
-        raise Http404("No such import.") from None
+    parsed = public_id_or_404(public_id)
     batch = (
         ImportBatch.objects.select_related("corpus", "created_by")
         .filter(corpus=corpus, public_id=parsed)

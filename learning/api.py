@@ -14,7 +14,7 @@ from rest_framework.permissions import DjangoModelPermissions, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
+from api.auth import request_user
 
 from .models import ModelVersion, RetrainingRun
 from .selectors import model_version_list, retraining_run_list
@@ -76,10 +76,6 @@ class ChangePermissions(StaffModelPermissions):
     perms_map = {**StaffModelPermissions.perms_map, "POST": ["%(app_label)s.change_%(model_name)s"]}
 
 
-def _acting_user(request: Request) -> User | None:
-    return request.user if isinstance(request.user, User) else None
-
-
 @extend_schema_view(
     get=extend_schema(
         operation_id="retraining_list",
@@ -127,7 +123,7 @@ class RetrainingListView(generics.ListAPIView[RetrainingRun]):
 
     def post(self, request: Request) -> Response:
         run, created = retraining_request(
-            requested_by=_acting_user(request), trigger=RetrainingRun.Trigger.API
+            requested_by=request_user(request), trigger=RetrainingRun.Trigger.API
         )
         code = status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
         return Response(RetrainingRunSerializer(run).data, status=code)
@@ -205,5 +201,5 @@ class ChampionView(generics.GenericAPIView[ModelVersion]):
     )
     def post(self, request: Request, version: str) -> Response:
         get_object_or_404(ModelVersion, version=version)
-        target = champion_set(version=version, acting_user=_acting_user(request))
+        target = champion_set(version=version, acting_user=request_user(request))
         return Response(ModelVersionSerializer(target).data)

@@ -11,10 +11,11 @@ from rest_framework.response import Response
 from annotation.models import Prediction, Submission
 from annotation.selectors import prediction_list, prediction_source_texts
 from annotation.serializers import PredictionSerializer
+from api.auth import request_user
 from corpora.access import Can, submission_get
 
 from . import examples
-from .common import PUBLIC_ID, TAG_PREDICTIONS, request_user
+from .common import PUBLIC_ID, TAG_PREDICTIONS
 
 
 @extend_schema_view(

@@ -33,19 +33,14 @@ from annotation.services import (
     submission_create_text,
     submission_delete,
 )
+from api.auth import request_user
+from api.errors import Conflict, PayloadTooLarge
+from api.schema import error_response
 from corpora.access import Can, corpus_get, submission_get
 from corpora.models import Corpus
 
 from . import examples
-from .common import (
-    PUBLIC_ID,
-    TAG_SUBMISSIONS,
-    Conflict,
-    PayloadTooLarge,
-    error_response,
-    field_error,
-    request_user,
-)
+from .common import PUBLIC_ID, TAG_SUBMISSIONS, field_error
 
 CREATE_RESPONSES = {
     201: OpenApiResponse(SubmissionSerializer, description="Created and queued."),

@@ -28,19 +28,14 @@ from annotation.serializers import (
 )
 from annotation.services import transcript_correct, transcript_validate
 from annotation.transcript_exports import EXPORT_FORMATS, transcript_export
+from api.auth import request_user
+from api.errors import Conflict
 from api.negotiation import FirstRendererNegotiation
+from api.schema import error_response
 from corpora.access import Can, submission_get
 
 from . import examples
-from .common import (
-    PUBLIC_ID,
-    SEGMENT_INDEX,
-    TAG_TRANSCRIPTS,
-    Conflict,
-    error_response,
-    field_error,
-    request_user,
-)
+from .common import PUBLIC_ID, SEGMENT_INDEX, TAG_TRANSCRIPTS, field_error
 
 # The service's refusals that depend on the transcript's state, not on the text sent.
 STATE_CONFLICTS = {"validated", "not_done"}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from annotation.models import AudioRecording, Submission
+from annotation.uploads import file_too_large_message
 from parlure_ml.speech.audio import AudioError, AudioInfo, probe_audio
 
 if TYPE_CHECKING:
@@ -41,9 +42,7 @@ _AUDIO_MESSAGES = {
 
 
 def audio_too_large_message() -> str:
-    return _("The file is too large: the limit is %(mb)s MB.") % {
-        "mb": f"{settings.PARLURE_AUDIO_MAX_BYTES / 1024 / 1024:g}"
-    }
+    return file_too_large_message(settings.PARLURE_AUDIO_MAX_BYTES)
 
 
 def audio_check(file: IO[bytes]) -> AudioInfo:

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from annotation.api.common import request_user
+from api.auth import request_user
 from corpora.access import Can, corpus_get
 from corpora.filters import CorpusFilter
 from corpora.models import Corpus

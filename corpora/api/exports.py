@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from annotation.api.common import request_user
+from api.auth import request_user
 from api.negotiation import FirstRendererNegotiation
 from corpora.access import Can, corpus_get
 from corpora.exports import corpus_export_lines, export_filename

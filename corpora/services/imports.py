@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from annotation.models import AudioRecording, Submission
 from annotation.services import submission_create_audio, submission_start
+from annotation.uploads import file_too_large_message
 from corpora.archives import ArchiveReader
 from corpora.imports import Problem, ProblemLog, import_format, text_import_read
 from corpora.models import Corpus, ImportBatch
@@ -40,11 +41,7 @@ def _size_limit(file_format: str) -> int:
 
 
 def _too_large(limit: int) -> ValidationError:
-    # The same sentence as an audio file too large, with this limit.
-    return ValidationError(
-        _("The file is too large: the limit is %(mb)s MB.") % {"mb": f"{limit / 1024 / 1024:g}"},
-        code="too_large",
-    )
+    return ValidationError(file_too_large_message(limit), code="too_large")
 
 
 def _clean_file_name(name: str) -> str:

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from annotation.uploads import file_too_large_message
 from corpora.access import Can, corpus_get
 from corpora.forms import ImportForm
 from corpora.models import Corpus
@@ -23,9 +24,7 @@ from .context import IMPORT_FORM_IDS, corpus_detail_context, imports_context
 
 
 def import_too_large_message() -> str:
-    return _("The file is too large: the limit is %(mb)s MB.") % {
-        "mb": f"{settings.PARLURE_IMPORT_MAX_ARCHIVE_BYTES / 1024 / 1024:g}"
-    }
+    return file_too_large_message(settings.PARLURE_IMPORT_MAX_ARCHIVE_BYTES)
 
 
 # The upload handler must know the import's size limit before the body is read, and the CSRF
