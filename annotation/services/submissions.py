@@ -125,9 +125,12 @@ def prediction_record(
     review_item_open_uncertain(prediction=prediction)  # an uncertain label goes to review
     submission.current_prediction = prediction
     submission.status = Submission.Status.DONE
+    submission.progress = 1.0  # a client polling a text job reads the same as for audio
     submission.failure_reason = ""
     submission.finished_at = timezone.now()
-    submission.save(update_fields=["current_prediction", "status", "failure_reason", "finished_at"])
+    submission.save(
+        update_fields=["current_prediction", "status", "progress", "failure_reason", "finished_at"]
+    )
     return prediction
 
 

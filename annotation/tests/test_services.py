@@ -90,6 +90,7 @@ def test_start_then_record_finishes_the_submission() -> None:
     assert prediction.model_version == "test-model"
     assert prediction.latency_ms == 42
     assert submission.finished_at is not None
+    assert submission.progress == 1.0
 
 
 def test_a_finished_submission_is_left_alone() -> None:
