@@ -8,8 +8,11 @@ heard as Latin.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import tempfile
+import wave
 from pathlib import Path
 
 FRENCH_VOICE = "fr+m2"
@@ -49,4 +52,30 @@ def synthesize(text: str, path: Path, *, voice: str = FRENCH_VOICE) -> Path:
         check=True,
         capture_output=True,
     )
+    return path
+
+
+def synthesize_sentences(
+    text: str, path: Path, *, voice: str = FRENCH_VOICE, pause_s: float = 1.5
+) -> Path:
+    """Speak each sentence of `text` alone and join them with `pause_s` of silence, as a WAV.
+
+    A clip whose speech lasts longer than Whisper's 30-second window cannot come back as one
+    segment, whatever the machine's decode: use it where a test needs several segments.
+    """
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+    frames: list[bytes] = []
+    params = None
+    with tempfile.TemporaryDirectory() as tmp:
+        for index, sentence in enumerate(sentences):
+            part = synthesize(sentence, Path(tmp) / f"{index}.wav", voice=voice)
+            with wave.open(str(part), "rb") as spoken:
+                params = spoken.getparams()
+                frames.append(spoken.readframes(spoken.getnframes()))
+    if params is None:
+        raise ValueError("no sentence to speak")
+    silence = b"\x00" * (round(pause_s * params.framerate) * params.sampwidth * params.nchannels)
+    with wave.open(str(path), "wb") as out:
+        out.setparams(params)
+        out.writeframes(silence.join(frames))
     return path

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import io
+import wave
 from pathlib import Path
 
 import pytest
 
 from parlure_ml.assemble import assemble_whisper
 from parlure_ml.paths import default_model_dir
-from parlure_ml.speech.synth import SHORT_ENGLISH, SHORT_FRENCH, synthesize
+from parlure_ml.speech.synth import (
+    LONG_FRENCH,
+    SHORT_ENGLISH,
+    SHORT_FRENCH,
+    synthesize,
+    synthesize_sentences,
+)
 from parlure_ml.speech.transcriber import Transcriber
 from parlure_ml.tests.speech.media import encode
 
@@ -36,6 +43,27 @@ def audio_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def french_wav(audio_dir: Path) -> Path:
     """~8.6 s of espeak-ng French: "Bonjour à tous. Aujourd'hui, ... à Paris. ..." """
     return synthesize(SHORT_FRENCH, audio_dir / "french.wav")
+
+
+@pytest.fixture(scope="session")
+def french_seconds(french_wav: Path) -> float:
+    """The clip's own length, read from its header: espeak-ng builds differ in speaking time."""
+    return wav_seconds(french_wav)
+
+
+@pytest.fixture(scope="session")
+def sentences_wav(audio_dir: Path) -> Path:
+    """~50 s: each sentence of LONG_FRENCH and SHORT_FRENCH spoken alone, 1.5 s of silence apart.
+
+    Its speech alone lasts well over Whisper's 30-second window, so any decode returns several
+    segments; a short clip may come back as one segment on one machine and three on another.
+    """
+    return synthesize_sentences(f"{LONG_FRENCH} {SHORT_FRENCH}", audio_dir / "sentences.wav")
+
+
+def wav_seconds(path: Path) -> float:
+    with wave.open(str(path), "rb") as wav:
+        return wav.getnframes() / wav.getframerate()
 
 
 @pytest.fixture(scope="session")

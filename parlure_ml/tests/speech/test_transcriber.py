@@ -1,5 +1,6 @@
 """Transcription with the real Whisper base model, on espeak-ng speech (behaviour, not accuracy)."""
 
+import itertools
 import json
 import os
 import threading
@@ -16,17 +17,36 @@ from parlure_ml.tests.speech.media import FORMATS, encode, write_wav
 
 
 def _check_timings(transcript: Transcript) -> None:
+    """Timings any decode must keep: in order, inside the clip, words inside their segment."""
     previous_end = 0.0
     for segment in transcript.segments:
         assert segment.words, segment
         assert segment.start <= segment.end <= transcript.duration_s + 0.05
         for word in segment.words:
             assert previous_end - 0.01 <= word.start <= word.end <= transcript.duration_s + 0.05
+            assert segment.start - 0.01 <= word.start
+            assert word.end <= segment.end + 0.01
             assert 0 <= word.probability <= 1
             previous_end = word.end
 
 
-def test_french_speech(transcriber: Transcriber, french_wav: Path):
+def _check_progress(progress: list[float]) -> None:
+    assert progress == sorted(set(progress))  # strictly increasing
+    assert all(0 < fraction <= 1 for fraction in progress)
+    assert progress[-1] == 1.0
+
+
+# What a test may assert about Whisper's output, on any machine: the language, the structure,
+# timings that are consistent, and "bonjour" (the clip's first word, alone before a pause). How a
+# clip is cut into segments, how many words come out and which ones depend on the machine (the
+# CPU kernels of CTranslate2's int8 path, the espeak-ng build): tests that need several segments
+# use `sentences_wav`, whose speech outlasts Whisper's 30-second window.
+# The language figures have wide margins, measured with int8 and float32 weights on 1 and 2
+# threads: French heard as French 0.78-0.83 (asserted > 0.5); English heard as French 0.0005
+# (asserted < 0.1).
+
+
+def test_french_speech(transcriber: Transcriber, french_wav: Path, french_seconds: float):
     progress: list[float] = []
 
     transcript = transcriber.transcribe(french_wav, on_progress=progress.append)
@@ -35,16 +55,34 @@ def test_french_speech(transcriber: Transcriber, french_wav: Path):
     assert transcript.detected_language == "fr"
     assert transcript.language_probability is not None
     assert transcript.language_probability > 0.5
-    assert transcript.duration_s == pytest.approx(8.619, abs=0.01)
-    assert len(transcript.segments) >= 2
+    assert transcript.duration_s == pytest.approx(french_seconds, abs=0.001)
+    assert transcript.segments
     assert "bonjour" in transcript.text.lower()
-    assert "paris" in transcript.text.lower()
     assert transcript.text == " ".join(s.text for s in transcript.segments)
     _check_timings(transcript)
-    assert progress == sorted(progress)
+    _check_progress(progress)
+
+
+def test_sentences_apart_come_back_as_several_segments_in_order(
+    transcriber: Transcriber, sentences_wav: Path
+):
+    progress: list[float] = []
+
+    transcript = transcriber.transcribe(sentences_wav, beam_size=1, on_progress=progress.append)
+
+    assert transcript.language == "fr"
+    assert len(transcript.segments) >= 2
+    assert transcript.text == " ".join(s.text for s in transcript.segments)
+    assert "bonjour" in transcript.segments[0].text.lower()
+    _check_timings(transcript)
+    for before, after in itertools.pairwise(transcript.segments):
+        assert before.end <= after.start + 0.01
+    # Progress follows the decoded segments (the fraction of the clip each one ends at), then 1.0.
     assert len(progress) >= 2
-    assert progress[-1] == 1.0
-    assert progress.count(1.0) == 1
+    _check_progress(progress)
+    ends = [segment.end / transcript.duration_s for segment in transcript.segments]
+    for fraction in progress[:-1]:
+        assert any(fraction == pytest.approx(end, abs=1e-4) for end in ends)
 
 
 def test_to_dict_is_json_ready(transcriber: Transcriber, french_wav: Path):
@@ -79,11 +117,11 @@ def test_compressed_formats(transcriber, french_wav, tmp_path, fmt):
     _check_timings(transcript)
 
 
-def test_recorder_webm_from_a_file_object(transcriber, recorder_webm):
+def test_recorder_webm_from_a_file_object(transcriber, recorder_webm, french_seconds):
     with recorder_webm.open("rb") as fh:
         transcript = transcriber.transcribe(fh, beam_size=1)
 
-    assert transcript.duration_s == pytest.approx(8.619, abs=0.03)
+    assert transcript.duration_s == pytest.approx(french_seconds, abs=0.03)
     assert "bonjour" in transcript.text.lower()
 
 
@@ -135,7 +173,7 @@ def test_silence_with_detection_has_no_language(transcriber, tmp_path):
 
 
 def test_silence_around_speech_keeps_timings_on_the_original_clock(
-    transcriber, french_wav, tmp_path
+    transcriber, french_wav, french_seconds, tmp_path
 ):
     from parlure_ml.speech.audio import decode_audio
 
@@ -145,8 +183,10 @@ def test_silence_around_speech_keeps_timings_on_the_original_clock(
 
     transcript = transcriber.transcribe(path, beam_size=1)
 
-    assert transcript.segments[0].start >= 4.5  # the VAD cut the silence, times were restored
-    assert transcript.segments[-1].end <= 5 + 8.7
+    # The VAD cut the silence and the times were restored: speech starts after the 5 s of silence
+    # (less the VAD's 0.4 s of padding) and ends before the silence after it.
+    assert transcript.segments[0].start >= 5 - 0.5
+    assert transcript.segments[-1].end <= 5 + french_seconds + 0.5
     assert "bonjour" in transcript.text.lower()
 
 
