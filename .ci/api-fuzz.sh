@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A bounded schemathesis run against the live API: every operation of the OpenAPI schema gets
 # generated requests (valid and invalid), and the run fails on any server error (5xx) or any
-# response that does not match the schema. CI runs it after the tests (.ci/run).
+# response that does not match the schema. CI runs it before the test suite (.ci/run).
 #
 #   bash .ci/api-fuzz.sh                  # 50 examples per operation (API_FUZZ_EXAMPLES)
 #
