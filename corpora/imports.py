@@ -16,6 +16,11 @@ Decisions:
   delimiter (comma, semicolon or tab) is the one that makes the header hold a text column in the
   most columns. Other columns (``id``...) are not stored: there is no field for them, and the
   problems name the line instead. Line numbers are those of the row's first line.
+- CSV rows with more cells than the header: people write commas in their texts without quotes.
+  With a lone text column the file is one text per line, so the cells are joined back as they
+  were written; with several columns there is no knowing which cells belong to the text, so the
+  row is a problem. Either way no text is silently cut. Trailing empty cells (a spreadsheet's
+  padding) are ignored.
 - Rows past PARLURE_IMPORT_MAX_ROWS are not read: one problem says so, the first rows are kept.
 """
 
@@ -209,8 +214,15 @@ def _jsonl_items(text: str) -> Iterator[Item]:
             yield line, value["text"]
 
 
-def _csv_header(text: str) -> tuple[str, int, int]:
-    """(delimiter, index of the text column, number of lines the header took)."""
+@dataclass(frozen=True)
+class _CsvHeader:
+    delimiter: str
+    column: int  # index of the text column
+    width: int  # number of columns
+    lines: int  # physical lines the header took
+
+
+def _csv_header(text: str) -> _CsvHeader:
     best: tuple[int, str, int, int] | None = None
     for delimiter in CSV_DELIMITERS:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -230,16 +242,16 @@ def _csv_header(text: str) -> tuple[str, int, int]:
             ),
             code="no_text_column",
         )
-    return best[1], best[2], best[3]
+    return _CsvHeader(delimiter=best[1], column=best[2], width=best[0], lines=best[3])
 
 
 def _csv_items(text: str) -> Iterator[Item]:
     # The header is read now, so that a file without a text column is refused before any row.
-    delimiter, column, header_lines = _csv_header(text)
-    return _csv_rows(text, delimiter, column, header_lines)
+    return _csv_rows(text, _csv_header(text))
 
 
-def _csv_rows(text: str, delimiter: str, column: int, header_lines: int) -> Iterator[Item]:
+def _csv_rows(text: str, header: _CsvHeader) -> Iterator[Item]:
+    delimiter, column = header.delimiter, header.column
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     end = 0  # the last physical line read so far
     while True:
@@ -256,7 +268,7 @@ def _csv_rows(text: str, delimiter: str, column: int, header_lines: int) -> Iter
             )
             continue
         end = reader.line_num
-        if end <= header_lines or not any(cell.strip() for cell in row):
+        if end <= header.lines or not any(cell.strip() for cell in row):
             continue
         if column >= len(row):
             yield (
@@ -266,5 +278,20 @@ def _csv_rows(text: str, delimiter: str, column: int, header_lines: int) -> Iter
                     code="missing_column",
                 ),
             )
+            continue
+        if any(cell.strip() for cell in row[header.width :]):
+            if header.width == 1:
+                yield start, delimiter.join(row)
+            else:
+                yield (
+                    start,
+                    ValidationError(
+                        _(
+                            "This row has more cells than the header: a text with commas (or "
+                            "semicolons) must be in double quotes. Nothing of it was imported."
+                        ),
+                        code="too_many_columns",
+                    ),
+                )
             continue
         yield start, row[column]

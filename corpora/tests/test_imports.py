@@ -124,6 +124,41 @@ def test_a_csv_row_shorter_than_the_text_column_is_a_problem(corpus: Corpus, use
     assert problems(batch) == [(3, "missing_column")]
 
 
+def test_a_lone_text_column_with_unquoted_commas_keeps_each_line_whole(
+    corpus: Corpus, user: User
+) -> None:
+    content = (
+        "text\n"
+        "Veuillez agréer, Madame, l'expression de mes sentiments distingués.\n"
+        "Bon, ben, on verra demain\n"
+        '"Déjà entre guillemets, celle-ci."\n'
+    )
+
+    batch, _ = import_create(corpus=corpus, user=user, file=upload("c.csv", content))
+
+    assert texts(batch) == [
+        "Veuillez agréer, Madame, l'expression de mes sentiments distingués.",
+        "Bon, ben, on verra demain",
+        "Déjà entre guillemets, celle-ci.",
+    ]
+    assert problems(batch) == []
+
+
+def test_a_row_with_more_cells_than_several_columns_is_a_problem_not_a_shorter_text(
+    corpus: Corpus, user: User
+) -> None:
+    content = "id,text\n1,Bonjour.\n2,Veuillez agréer, Madame, mes salutations.\n3,Fin.,,\n"
+
+    batch, _ = import_create(corpus=corpus, user=user, file=upload("c.csv", content))
+
+    assert texts(batch) == ["Bonjour.", "Fin."]
+    assert problems(batch) == [(3, "too_many_columns")]
+    assert batch.problems[0]["message"] == (
+        "This row has more cells than the header: a text with commas (or semicolons) must be in "
+        "double quotes. Nothing of it was imported."
+    )
+
+
 def test_a_csv_without_a_text_column_is_refused(corpus: Corpus, user: User) -> None:
     error = refusal(corpus, user, "c.csv", "id,phrase\n1,Bonjour.\n")
 
