@@ -21,7 +21,9 @@ class TextSubmissionForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit = settings.PARLURE_TEXT_MAX_CHARS
-        self.fields["text"].widget.attrs["maxlength"] = str(limit)
+        # No `maxlength` attribute: a browser silently cuts a longer paste to it and sends the
+        # cut text. The page counts instead, and the server refuses with the length (text_clean).
+        self.max_chars = limit
         self.fields["text"].help_text = _("Up to %(limit)s characters, in French.") % {
             "limit": f"{limit:,}".replace(",", "\u202f")
         }

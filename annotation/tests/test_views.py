@@ -73,6 +73,23 @@ def test_the_default_limit_is_20000_characters(member_client: Client, user: User
     assert at.status_code == 302
 
 
+def test_the_text_box_does_not_cut_a_long_paste_but_counts_against_the_limit(
+    member_client: Client,
+) -> None:
+    # A maxlength attribute would make the browser cut a 25,000-character paste to 20,000 and
+    # send the cut text without a word; the page counts instead and the server refuses.
+    page = member_client.get(reverse("annotation:submission_new")).content.decode()
+
+    textarea = page[page.index("<textarea") : page.index("</textarea>")]
+    assert "maxlength" not in textarea
+    assert 'data-limit="20000"' in page
+    assert "caractères de trop" in page
+    refused = member_client.post(reverse("annotation:submission_new"), {"text": "a" * 25_000})
+    assert refused.status_code == 400
+    assert "25000" in refused.content.decode() or "25 000" in refused.content.decode()
+    assert not Submission.objects.exists()
+
+
 def test_the_status_endpoint_returns_the_rendered_result(member_client: Client, user: User) -> None:
     submission = done_submission(user=user, label="familier")
     response = member_client.get(

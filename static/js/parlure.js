@@ -3,10 +3,41 @@
 (function () {
   "use strict";
 
+  // Characters used against the limit, so that it is visible before sending. A text over the
+  // limit is not sent (nor cut, as a maxlength attribute would): the count says by how much.
+  // Registered before the send-once handler, which leaves a form whose sending was stopped alone.
+  var counter = document.querySelector("[data-char-count]");
+  var textarea = document.querySelector("textarea[name=text]");
+  if (counter && textarea) {
+    var limit = parseInt(counter.dataset.limit, 10);
+    var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
+    var update = function () {
+      var used = textarea.value.length;
+      var over = used - limit;
+      counter.textContent = format.format(used) + " / " + format.format(limit) +
+        (over > 0 ? " — " + counter.dataset.over.replace("{count}", format.format(over)) : "");
+      counter.classList.toggle("over", over > 0);
+      if (over > 0) textarea.setAttribute("aria-invalid", "true");
+      else textarea.removeAttribute("aria-invalid");
+      return over;
+    };
+    textarea.addEventListener("input", update);
+    if (textarea.form) {
+      textarea.form.addEventListener("submit", function (event) {
+        if (update() > 0) {
+          event.preventDefault();
+          textarea.focus();
+        }
+      });
+    }
+    update();
+  }
+
   // A second click on a form already sent would only be answered with the same submission
   // (the server deduplicates on the form's token), but a disabled button says so at once.
   document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
-    form.addEventListener("submit", function () {
+    form.addEventListener("submit", function (event) {
+      if (event.defaultPrevented) return;
       var button = form.querySelector("button[type=submit]");
       if (!button) return;
       if (form.dataset.sent) return;
@@ -21,21 +52,6 @@
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
-
-  // Characters left, so that the limit is visible before sending.
-  var counter = document.querySelector("[data-char-count]");
-  var textarea = document.querySelector("textarea[name=text]");
-  if (counter && textarea) {
-    var limit = parseInt(counter.dataset.limit, 10);
-    var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
-    var update = function () {
-      var used = textarea.value.length;
-      counter.textContent = format.format(used) + " / " + format.format(limit);
-      counter.classList.toggle("over", used > limit);
-    };
-    textarea.addEventListener("input", update);
-    update();
-  }
 
   // Poll a running job: quickly at first (a text takes well under a second), then less often.
   var result = document.querySelector("[data-poll-url]");
