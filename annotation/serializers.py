@@ -41,8 +41,18 @@ def _absolute(context: dict[str, Any], name: str, *args: object) -> str:
 # --- Input ---------------------------------------------------------------------------------------
 
 
+class StrictCharField(serializers.CharField):
+    """A JSON string, never a number or a boolean turned into one (DRF's CharField turns
+    ``{"text": 12345}`` into "12345": a program that sent a number sent the wrong field)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")  # "Not a valid string.", as for a list
+        return super().to_internal_value(data)
+
+
 class SubmissionTextCreateSerializer(serializers.Serializer[None]):
-    text = serializers.CharField(
+    text = StrictCharField(
         trim_whitespace=False,
         allow_blank=True,
         help_text="The French text to annotate (at most PARLURE_TEXT_MAX_CHARS characters).",
@@ -65,7 +75,7 @@ class SubmissionAudioCreateSerializer(serializers.Serializer[None]):
 
 
 class SegmentCorrectionSerializer(serializers.Serializer[None]):
-    text = serializers.CharField(
+    text = StrictCharField(
         trim_whitespace=False, allow_blank=True, help_text="The corrected text of the segment."
     )
 

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from annotation.models import Register
-from annotation.serializers import AuthorSerializer
+from annotation.serializers import AuthorSerializer, StrictCharField
 
 from .models import Feedback
 
@@ -30,7 +30,7 @@ class FeedbackCreateSerializer(serializers.Serializer[None]):
         allow_blank=True,
         help_text="The right register (kind register only; it must differ from the one shown).",
     )
-    comment = serializers.CharField(
+    comment = StrictCharField(
         required=False,
         allow_blank=True,
         trim_whitespace=False,

@@ -97,6 +97,8 @@ def test_the_same_client_token_returns_the_first_submission(user: User) -> None:
         ({"text": "   "}, "text", "Please type or paste a text to annotate."),
         ({}, "text", "This field is required."),
         ({"text": ["a list"]}, "text", "Not a valid string."),
+        ({"text": 12345}, "text", "Not a valid string."),  # not stored as "12345"
+        ({"text": True}, "text", "Not a valid string."),
         ({"text": "Bonjour.", "client_token": "nope"}, "client_token", "Must be a valid UUID."),
         ({"text": "Bonjour.", "corpus": "nope"}, "corpus", "Must be a valid UUID."),
         (
@@ -113,6 +115,17 @@ def test_bad_input_is_a_400_on_its_field(
 
     assert response.status_code == 400
     assert response.json()["errors"] == {field: [message]}
+    assert not Submission.objects.exists()
+
+
+def test_json_nested_too_deeply_is_a_400_not_a_server_error(user: User) -> None:
+    body = '{"text": ' + "[" * 5000 + "]" * 5000 + "}"
+
+    response = api_client(user).post(LIST, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    assert "nested too deeply" in response.json()["detail"]
     assert not Submission.objects.exists()
 
 

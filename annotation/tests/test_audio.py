@@ -251,6 +251,8 @@ def test_bad_corrections_get_a_clear_message(member_client: Client, french_wav: 
     assert empty.json()["error"] == "Saisissez ou collez un texte à annoter."
     junk = member_client.post(url, "not json", content_type="application/json")
     assert junk.status_code == 400
+    nested = member_client.post(url, "[" * 5000 + "]" * 5000, content_type="application/json")
+    assert nested.status_code == 400
     missing = reverse("annotation:segment_save", args=[submission.public_id, 99])
     assert (
         member_client.post(

@@ -110,7 +110,7 @@ def segment_save(request: AuthenticatedHttpRequest, public_id: str, index: int) 
         text = payload["text"]
         if not isinstance(text, str):
             raise TypeError
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: deep nesting
         return JsonResponse({"error": _('Send JSON like {"text": "…"}.')}, status=400)
     before = segment.text
     try:

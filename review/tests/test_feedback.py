@@ -120,10 +120,11 @@ def test_bad_input_is_a_400_with_a_clear_message(
     assert not ReviewItem.objects.exists()
 
 
-def test_a_body_that_is_not_json_is_a_400(owner_client: Client, user: User) -> None:
+@pytest.mark.parametrize("body", ["{label", "[" * 5000 + "]" * 5000], ids=["broken", "nested"])
+def test_a_body_that_is_not_json_is_a_400(owner_client: Client, user: User, body: str) -> None:
     url = reverse("review:feedback_create", args=[text_submission(user).public_id])
 
-    response = owner_client.post(url, "{label", content_type="application/json")
+    response = owner_client.post(url, body, content_type="application/json")
 
     assert response.status_code == 400
     assert "Send JSON like" in response.json()["error"]

@@ -24,7 +24,7 @@ def request_data(request: HttpRequest) -> dict[str, Any]:
         return request.POST.dict()
     try:
         data = json.loads(request.body or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply
         raise BadPayload from None
     if not isinstance(data, dict):
         raise BadPayload
