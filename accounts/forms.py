@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AdminUserCreationForm, UserCreationForm
+from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -12,6 +12,22 @@ class SignUpForm(UserCreationForm[User]):
     class Meta:
         model = User
         fields = ("email", "display_name")
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form, with a message written for an e-mail address.
+
+    Django's own builds its message from the username field's name, which in French gives
+    « Saisissez un adresse e-mail » (the article does not agree).
+    """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "This e-mail address and password do not match an account. The password is "
+            "case-sensitive."
+        ),
+    }
 
 
 class AdminUserAddForm(AdminUserCreationForm):

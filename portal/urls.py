@@ -1,6 +1,8 @@
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
 from annotation.views import home
@@ -9,8 +11,20 @@ from learning.urls import api_urlpatterns as learning_api
 from monitoring.views import metrics
 from portal.health import healthz
 
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Looked up per request: production's static manifest exists only after collectstatic.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+admin.site.site_header = _("Parlure administration")
+admin.site.site_title = "Parlure"
+admin.site.index_title = _("Parlure administration")
+
 urlpatterns = [
     path("", home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page says; the icon is an SVG.
+    path("favicon.ico", favicon),
     path("compte/", include("accounts.urls")),
     path("soumissions/", include("annotation.urls")),
     path("corpus/", include("corpora.urls")),
