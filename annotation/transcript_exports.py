@@ -1,10 +1,14 @@
 """A transcript as TXT, SRT, WebVTT or JSON. Plain functions of the stored rows."""
 
 import json
+import re
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import Any
 
-from .models import Segment, Submission, Transcript
+from django.utils.http import content_disposition_header
+
+from .models import AudioRecording, Segment, Submission, Transcript
 
 EXPORT_FORMATS = {
     "txt": "text/plain; charset=utf-8",
@@ -91,3 +95,15 @@ def transcript_export(submission: Submission, fmt: str) -> str:
     if fmt == "json":
         return transcript_as_json(submission, transcript, segments)
     raise ValueError(f"unknown export format {fmt!r}")
+
+
+def transcript_export_disposition(submission: Submission, fmt: str) -> str:
+    """`Content-Disposition` for a download named after the uploaded file (« réunion.srt »).
+
+    The name keeps letters of any script, digits, spaces, dots, dashes and underscores; a
+    recording made in the page, or a name with nothing left, gives « parlure-<id>.<fmt> ».
+    """
+    recording = AudioRecording.objects.filter(submission=submission).only("original_name").first()
+    stem = PurePath(recording.original_name).stem if recording else ""
+    stem = re.sub(r"[^\w .-]+", "", stem).strip(" .")[:100]
+    return content_disposition_header(True, f"{stem or f'parlure-{submission.public_id}'}.{fmt}")

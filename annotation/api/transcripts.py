@@ -27,7 +27,11 @@ from annotation.serializers import (
     TranscriptSerializer,
 )
 from annotation.services import transcript_correct, transcript_validate
-from annotation.transcript_exports import EXPORT_FORMATS, transcript_export
+from annotation.transcript_exports import (
+    EXPORT_FORMATS,
+    transcript_export,
+    transcript_export_disposition,
+)
 from api.auth import request_user
 from api.errors import Conflict
 from api.negotiation import FirstRendererNegotiation
@@ -212,6 +216,5 @@ class TranscriptExportView(APIView):
         response = HttpResponse(
             transcript_export(submission, file_format), content_type=EXPORT_FORMATS[file_format]
         )
-        filename = f"parlure-{submission.public_id}.{file_format}"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = transcript_export_disposition(submission, file_format)
         return response

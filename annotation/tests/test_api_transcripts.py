@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import User
-from annotation.models import Segment, Submission, TranscriptRevision
+from annotation.models import AudioRecording, Segment, Submission, TranscriptRevision
 from annotation.tests.api_fixtures import SEGMENTS, WORDS, api_client, audio_done, text_done
 from annotation.tests.factories import SubmissionFactory
 
@@ -226,6 +226,33 @@ def test_the_transcript_downloads_as_a_file(
         f'attachment; filename="parlure-{submission.public_id}.{file_format}"'
     )
     assert response.content.decode().startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("original_name", "disposition"),
+    [
+        ("entretien-3.wav", 'attachment; filename="entretien-3.srt"'),
+        ("Réunion du 3 mai.m4a", "attachment; filename*=utf-8''R%C3%A9union%20du%203%20mai.srt"),
+        ('../"a"; b.ogg', 'attachment; filename="a b.srt"'),
+    ],
+)
+def test_a_download_is_named_after_the_uploaded_file(
+    user: User, original_name: str, disposition: str
+) -> None:
+    submission = audio_done(user)
+    AudioRecording.objects.create(
+        submission=submission,
+        source=AudioRecording.Source.UPLOAD,
+        original_name=original_name,
+        size_bytes=1,
+        duration_s=4.0,
+        container="wav",
+        codec="pcm_s16le",
+    )
+
+    response = api_client(user).get(url(submission, "export/?file_format=srt"))
+
+    assert response["Content-Disposition"] == disposition
 
 
 def test_the_json_download_holds_segments_and_words(user: User) -> None:

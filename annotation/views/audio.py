@@ -26,7 +26,11 @@ from annotation.services import (
     transcript_correct,
     transcript_validate,
 )
-from annotation.transcript_exports import EXPORT_FORMATS, transcript_export
+from annotation.transcript_exports import (
+    EXPORT_FORMATS,
+    transcript_export,
+    transcript_export_disposition,
+)
 from corpora.access import Can, submission_get
 
 from .submissions import new_submission_context
@@ -151,7 +155,7 @@ def transcript_export_view(
     if fmt not in EXPORT_FORMATS or not hasattr(submission, "transcript"):
         raise Http404("No such export.")
     response = HttpResponse(transcript_export(submission, fmt), content_type=EXPORT_FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="parlure-{submission.public_id}.{fmt}"'
+    response["Content-Disposition"] = transcript_export_disposition(submission, fmt)
     return response
 
 
