@@ -9,7 +9,7 @@ from annotation.views import home
 from api import errors as api_errors
 from learning.urls import api_urlpatterns as learning_api
 from monitoring.views import metrics
-from portal.health import healthz
+from portal.health import healthz, readyz
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
@@ -31,6 +31,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
+    path("readyz/", readyz, name="readyz"),
     path("relecture/", include("review.urls")),
     path("suivi/", include("monitoring.urls")),
     path("metrics", metrics, name="metrics"),

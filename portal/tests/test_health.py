@@ -62,3 +62,51 @@ def test_healthz_answers_503_when_the_database_is_unreachable() -> None:
     status, _, body = completed.stdout.strip().partition(" ")
     assert status == "503"
     assert json.loads(body) == {"status": "unavailable", "database": "unreachable"}
+
+
+@pytest.mark.django_db
+def test_readyz_reports_the_database_the_broker_and_the_workers(client: Client) -> None:
+    # The test settings' broker is the machine's Redis; no worker runs in this test.
+    response = client.get(reverse("readyz"))
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "workers": 0}
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+@pytest.mark.django_db
+def test_readyz_answers_503_when_the_broker_is_unreachable_and_healthz_stays_ok() -> None:
+    # A fresh interpreter on this run's test database, with a broker where nothing listens.
+    database = settings.DATABASES["default"]
+    database_url = (
+        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    )
+    port = _free_port()
+    script = (
+        "import django; django.setup(); from django.test import Client; c = Client(); "
+        "r = c.get('/readyz/'); h = c.get('/healthz/'); "
+        "print(r.status_code, h.status_code, r.content.decode())"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))},
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": f"redis://127.0.0.1:{port}/0",
+    }
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    ready, health, body = completed.stdout.strip().split(" ", 2)
+    assert (ready, health) == ("503", "200")
+    assert json.loads(body) == {
+        "status": "unavailable",
+        "database": "ok",
+        "broker": "unreachable",
+        "workers": None,
+    }
