@@ -1,9 +1,11 @@
 """Over the rate, the API answers 429 with Retry-After, in its error format."""
 
+import socket
 from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -51,3 +53,19 @@ def test_the_rate_is_counted_per_person(
 
     assert client.get(ME, headers=bearer(key)).status_code == 429
     assert client.get(ME, headers=bearer(other_key)).status_code == 200
+
+
+def test_with_its_counters_unreachable_throttling_lets_requests_through(
+    two_a_minute: None, client: Client, key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the Redis that holds the counters is down (nothing listens on its port)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setattr(SimpleRateThrottle, "cache", RedisCache(f"redis://127.0.0.1:{port}/0", {}))
+
+    # When a person sends more requests than the rate allows
+    answers = [client.get(ME, headers=bearer(key)) for _ in range(3)]
+
+    # Then each is answered, none with a 500 (nor a 429: nothing can be counted)
+    assert [answer.status_code for answer in answers] == [200, 200, 200]

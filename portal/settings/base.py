@@ -250,9 +250,9 @@ REST_FRAMEWORK = {
     # Per person (or per address without credentials); over the rate: 429 with Retry-After.
     # "uploads" also limits the expensive writes: new submissions and imports.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "api.throttling.UserRateThrottle",
+        "api.throttling.AnonRateThrottle",
+        "api.throttling.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("PARLURE_API_RATE_USER", default="600/minute"),
