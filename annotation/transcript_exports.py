@@ -106,4 +106,6 @@ def transcript_export_disposition(submission: Submission, fmt: str) -> str:
     recording = AudioRecording.objects.filter(submission=submission).only("original_name").first()
     stem = PurePath(recording.original_name).stem if recording else ""
     stem = re.sub(r"[^\w .-]+", "", stem).strip(" .")[:100]
-    return content_disposition_header(True, f"{stem or f'parlure-{submission.public_id}'}.{fmt}")
+    header = content_disposition_header(True, f"{stem or f'parlure-{submission.public_id}'}.{fmt}")
+    assert header is not None  # None only for an inline response without a file name
+    return header

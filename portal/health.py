@@ -64,7 +64,7 @@ def _workers_answering() -> int | None:
     from portal.celery import app
 
     try:
-        return len(app.control.ping(timeout=0.5))
+        return len(app.control.ping(timeout=0.5) or [])
     except Exception as error:
         logger.info("Readiness: no worker ping: %s", error)
         return None
