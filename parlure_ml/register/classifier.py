@@ -8,6 +8,7 @@ with an honest "uncertain" and the words that decided.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import warnings
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from parlure_ml.process_local import ProcessLocal
+from parlure_ml.register.attribution import Request, word_attributions
 from parlure_ml.register.examples import LABELS
 from parlure_ml.register.metrics import softmax
 from parlure_ml.register.sentences import sentence_spans, word_spans
@@ -29,8 +31,11 @@ logger = logging.getLogger(__name__)
 # neutre, and sends the prediction to review. Django passes its own setting.
 DEFAULT_UNCERTAIN_BELOW = 0.6
 HESITANT_LABEL = "neutre"
-# Occlusion costs one forward pass per word: explanations stop after this many words.
+# Explanations stop after this many words of a call's texts (occlusion costs a forward pass a word).
 EXPLAIN_MAX_WORDS = 400
+# How the deciding words are found: "gradients" (integrated gradients, one batched pass: the
+# default) or "occlusion" (one forward pass per word: the reference). `$PARLURE_EXPLAIN_METHOD`.
+EXPLAIN_METHODS = ("gradients", "occlusion")
 # A word is evidence when it carries at least this share of what pushed the decision.
 EXPLAIN_MIN_SHARE = 0.05
 EXPLAIN_TOP = 8
@@ -89,7 +94,9 @@ class RegisterClassifier:
         from parlure_ml.register.network import Batcher
 
         self.network = network
+        self.tokenizer = tokenizer
         self.batcher = Batcher.for_model(network.encoder, tokenizer)
+        self.quantized = quantized
         self.card = card
         self.temperature = card.temperature
         self.model_version = card.version + ("+int8" if quantized else "")
@@ -147,15 +154,20 @@ class RegisterClassifier:
             text[a:b] for text, text_spans in zip(texts, spans, strict=True) for a, b in text_spans
         ]
         probs = self.probabilities(chunks)
-        budget = [EXPLAIN_MAX_WORDS if explain else 0]
+        bounds = np.cumsum([0, *(len(text_spans) for text_spans in spans)])
+        per_text = [probs[bounds[k] : bounds[k + 1]] for k in range(len(texts))]
+        all_sentences = [
+            [_sentence(a, b, p, uncertain_below) for (a, b), p in zip(text_spans, ps, strict=True)]
+            for text_spans, ps in zip(spans, per_text, strict=True)
+        ]
+        if explain:
+            all_sentences = self._with_evidence(texts, all_sentences)
         results = []
-        row = 0
-        for text, text_spans in zip(texts, spans, strict=True):
-            sentence_probs = probs[row : row + len(text_spans)]
-            row += len(text_spans)
-            sentences = self._sentences(text, text_spans, sentence_probs, uncertain_below, budget)
+        for text, text_spans, ps, sentences in zip(
+            texts, spans, per_text, all_sentences, strict=True
+        ):
             weights = np.array([max(1, len(word_spans(text, a, b))) for a, b in text_spans])
-            whole = (sentence_probs * weights[:, None]).sum(axis=0) / weights.sum()
+            whole = (ps * weights[:, None]).sum(axis=0) / weights.sum()
             label, top, uncertain = _decide(whole, uncertain_below)
             results.append(
                 RegisterPrediction(
@@ -169,59 +181,86 @@ class RegisterClassifier:
             )
         return results
 
-    def _sentences(
+    def _with_evidence(
         self,
-        text: str,
-        spans: list[tuple[int, int]],
-        probs: np.ndarray,
-        uncertain_below: float,
-        budget: list[int],
-    ) -> list[SentencePrediction]:
-        sentences = []
-        for (start, end), sentence_probs in zip(spans, probs, strict=True):
-            label, top, uncertain = _decide(sentence_probs, uncertain_below)
-            evidence: tuple[Evidence, ...] = ()
-            words = [w for w in word_spans(text, start, end) if text[w[0]].isalnum()]
-            if 1 < len(words) <= budget[0]:
-                budget[0] -= len(words)
-                evidence = self.explain(text, start, end, words, LABELS.index(top), sentence_probs)
-            sentences.append(
-                SentencePrediction(
-                    start, end, label, top, _scores(sentence_probs), uncertain, evidence
-                )
-            )
-        return sentences
+        texts: Sequence[str],
+        all_sentences: list[list[SentencePrediction]],
+        method: str | None = None,
+    ) -> list[list[SentencePrediction]]:
+        """The sentences with the words that decided, up to EXPLAIN_MAX_WORDS words in all."""
+        budget = EXPLAIN_MAX_WORDS
+        requests: list[tuple[int, int, Request]] = []  # (text, sentence, request)
+        for t, (text, sentences) in enumerate(zip(texts, all_sentences, strict=True)):
+            for i, sentence in enumerate(sentences):
+                words = [
+                    w
+                    for w in word_spans(text, sentence.start, sentence.end)
+                    if text[w[0]].isalnum()
+                ]
+                if 1 < len(words) <= budget:
+                    budget -= len(words)
+                    target = LABELS.index(sentence.top_label)
+                    requests.append(
+                        (t, i, Request(text, sentence.start, sentence.end, words, target))
+                    )
+        scores = self.word_scores([r for _, _, r in requests], method)
+        explained = [list(sentences) for sentences in all_sentences]
+        for (t, i, request), word_scores in zip(requests, scores, strict=True):
+            evidence = _evidence(request.words, word_scores)
+            explained[t][i] = dataclasses.replace(explained[t][i], explanation=evidence)
+        return explained
 
-    def explain(
-        self,
-        text: str,
-        start: int,
-        end: int,
-        words: list[tuple[int, int]],
-        target: int,
-        probs: np.ndarray,
-    ) -> tuple[Evidence, ...]:
-        """Occlusion: remove each word in turn and measure how much the label's log-odds fall.
+    def word_scores(
+        self, requests: Sequence[Request], method: str | None = None
+    ) -> list[np.ndarray]:
+        """One score per word of each request: how much it pushed towards the request's target.
+
+        `method` defaults to `$PARLURE_EXPLAIN_METHOD` ("gradients"); an int8 model, whose
+        quantized layers have no gradient, always uses occlusion.
+        """
+        method = method or os.environ.get("PARLURE_EXPLAIN_METHOD", "gradients")
+        if method not in EXPLAIN_METHODS:
+            raise ValueError(f"unknown explanation method {method!r}: one of {EXPLAIN_METHODS}")
+        if method == "gradients" and not self.quantized:
+            return word_attributions(self.network, self.tokenizer, self.batcher, requests)
+        return [self._occlusion_scores(r) for r in requests]
+
+    def _occlusion_scores(self, request: Request) -> np.ndarray:
+        """Occlusion: remove each word in turn; how much the target's log-odds fall.
 
         Log-odds rather than probability: when the model is sure (0.999), removing the decisive
-        word may only bring it to 0.99, a tiny change in probability but a large one in
-        log-odds. Weights are each word's share of the total positive fall, so they read the
-        same for sure and unsure predictions.
+        word may only bring it to 0.99, a tiny change in probability but a large one in log-odds.
         """
-        variants = [(text[start:a] + text[b:end]).strip() or "." for a, b in words]
+        text, start, end = request.text, request.start, request.end
+        variants = [(text[start:a] + text[b:end]).strip() or "." for a, b in request.words]
+        [whole] = self.probabilities([text[start:end]])
         occluded = self.probabilities([" ".join(v.split()) for v in variants])
-        drops = _log_odds(probs[target]) - _log_odds(occluded[:, target])
-        positive = np.clip(drops, 0.0, None)
-        total = positive.sum()
-        if total <= 1e-6:
-            return ()
-        shares = positive / total
-        ranked = sorted(range(len(words)), key=lambda i: -shares[i])[:EXPLAIN_TOP]
-        return tuple(
-            Evidence(words[i][0], words[i][1], round(float(shares[i]), 4))
-            for i in sorted(ranked)
-            if shares[i] >= EXPLAIN_MIN_SHARE
-        )
+        return np.asarray(_log_odds(whole[request.target]) - _log_odds(occluded[:, request.target]))
+
+
+def _sentence(
+    start: int, end: int, probs: np.ndarray, uncertain_below: float
+) -> SentencePrediction:
+    label, top, uncertain = _decide(probs, uncertain_below)
+    return SentencePrediction(start, end, label, top, _scores(probs), uncertain)
+
+
+def _evidence(words: list[tuple[int, int]], scores: np.ndarray) -> tuple[Evidence, ...]:
+    """The words that pushed towards the label, as shares of the total push (top EXPLAIN_TOP).
+
+    Shares, so that weights read the same for sure and unsure predictions and for both methods.
+    """
+    positive = np.clip(scores, 0.0, None)
+    total = positive.sum()
+    if total <= 1e-6:
+        return ()
+    shares = positive / total
+    ranked = sorted(range(len(words)), key=lambda i: -shares[i])[:EXPLAIN_TOP]
+    return tuple(
+        Evidence(words[i][0], words[i][1], round(float(shares[i]), 4))
+        for i in sorted(ranked)
+        if shares[i] >= EXPLAIN_MIN_SHARE
+    )
 
 
 def _log_odds(p: Any) -> Any:

@@ -93,7 +93,11 @@ def test_20000_characters_are_classified(classifier: RegisterClassifier):
     assert len(prediction.sentences) > 250
 
 
-def test_the_words_that_decided_are_returned(classifier: RegisterClassifier):
+@pytest.mark.parametrize("method", ["gradients", "occlusion"])
+def test_the_words_that_decided_are_returned(
+    classifier: RegisterClassifier, monkeypatch: pytest.MonkeyPatch, method: str
+):
+    monkeypatch.setenv("PARLURE_EXPLAIN_METHOD", method)
     text = "putain mec j'ai paumé mes clés de voiture"
 
     [prediction] = classifier.predict([text], explain=True)
@@ -102,6 +106,27 @@ def test_the_words_that_decided_are_returned(classifier: RegisterClassifier):
     words = {text[e.start : e.end] for e in sentence.explanation}
     assert words & {"putain", "mec", "paumé"}
     assert all(0 < e.weight <= 1 for e in sentence.explanation)
+
+
+def test_an_unknown_explanation_method_is_refused(classifier, monkeypatch):
+    monkeypatch.setenv("PARLURE_EXPLAIN_METHOD", "magic")
+
+    with pytest.raises(ValueError, match="unknown explanation method 'magic'"):
+        classifier.predict([FAMILIER[0]], explain=True)
+
+
+def test_explanations_of_several_texts_are_made_in_one_batch(classifier: RegisterClassifier):
+    texts = [SOUTENU[0], FAMILIER[0], f"{NEUTRE[0]} {FAMILIER[2]}"]
+
+    predictions = classifier.predict(texts, explain=True)
+
+    for text, prediction in zip(texts, predictions, strict=True):
+        for sentence in prediction.sentences:
+            if sentence.top_label != "neutre":  # marked words push towards soutenu or familier
+                assert sentence.explanation, text[sentence.start : sentence.end]
+            for evidence in sentence.explanation:
+                assert sentence.start <= evidence.start < evidence.end <= sentence.end
+                assert text[evidence.start : evidence.end].strip()
 
 
 def test_explanations_are_off_unless_asked(classifier: RegisterClassifier):
