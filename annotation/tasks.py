@@ -46,8 +46,10 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 @shared_task(
     acks_late=True,
-    soft_time_limit=60,
-    time_limit=90,
+    # 20,000 characters take about 8 s on two cores; a worker that was just restarted also
+    # loads the model first. The limits leave room for a busy machine (one minute was not).
+    soft_time_limit=180,
+    time_limit=210,
     autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=2,
     max_retries=3,
