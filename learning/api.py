@@ -14,7 +14,7 @@ from rest_framework.permissions import DjangoModelPermissions, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.auth import request_user
+from accounts.http import request_user
 
 from .models import ModelVersion, RetrainingRun
 from .selectors import model_version_list, retraining_run_list

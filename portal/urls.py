@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views import defaults
 
 from annotation.views import home
-from api import errors as api_errors
+from common.rest import errors as api_errors
 from learning.urls import api_urlpatterns as learning_api
 from monitoring.views import metrics
 from portal.health import healthz

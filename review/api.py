@@ -12,7 +12,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.auth import request_user
+from accounts.http import request_user
 
 from .models import Feedback
 from .selectors import feedback_list_visible, prediction_get_for_feedback

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import request_user
 from annotation.models import Segment, Transcript, TranscriptRevision
 from annotation.selectors import (
     segment_get,
@@ -28,10 +29,9 @@ from annotation.serializers import (
 )
 from annotation.services import transcript_correct, transcript_validate
 from annotation.transcript_exports import EXPORT_FORMATS, transcript_export
-from api.auth import request_user
-from api.errors import Conflict
-from api.negotiation import FirstRendererNegotiation
-from api.schema import error_response
+from common.rest.errors import Conflict
+from common.rest.negotiation import FirstRendererNegotiation
+from common.rest.schema import error_response
 from corpora.access import Can, submission_get
 
 from . import examples

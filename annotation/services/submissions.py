@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from annotation.models import Prediction, Submission
-from portal.text import control_characters_strip
+from common.text import control_characters_strip
 from review.services import review_item_open_uncertain
 
 if TYPE_CHECKING:

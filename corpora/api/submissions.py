@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.auth import request_user
+from accounts.http import request_user
 from corpora.access import Can, corpus_get, submission_get
 from corpora.selectors import submissions_by_public_ids
 from corpora.serializers import SubmissionsAddedSerializer, SubmissionsAddSerializer
