@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.http import request_user
 from accounts.models import User
+from annotation.access import Can, submission_get
 from annotation.filters import SubmissionFilter
 from annotation.models import AudioRecording, Submission
 from annotation.selectors import submission_abilities, submission_list_visible
@@ -36,7 +37,7 @@ from annotation.services import (
 )
 from common.rest.errors import Conflict, PayloadTooLarge
 from common.rest.schema import error_response
-from corpora.access import Can, corpus_get, submission_get
+from corpora.access import corpus_get
 from corpora.models import Corpus
 
 from . import examples

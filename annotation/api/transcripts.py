@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.http import request_user
+from annotation.access import Can, submission_get
 from annotation.models import Segment, Transcript, TranscriptRevision
 from annotation.selectors import (
     segment_get,
@@ -32,7 +33,6 @@ from annotation.transcript_exports import EXPORT_FORMATS, transcript_export
 from common.rest.errors import Conflict
 from common.rest.negotiation import FirstRendererNegotiation
 from common.rest.schema import error_response
-from corpora.access import Can, submission_get
 
 from . import examples
 from .common import PUBLIC_ID, SEGMENT_INDEX, TAG_TRANSCRIPTS, field_error

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from annotation.access import Can, submission_get
 from annotation.forms import AudioSubmissionForm, SubmissionFilterForm, TextSubmissionForm
 from annotation.highlight import sentence_views
 from annotation.models import Submission
@@ -24,7 +25,6 @@ from annotation.selectors import (
     submission_list_for_user,
 )
 from annotation.services import submission_create_text, submission_delete
-from corpora.access import Can, submission_get
 from monitoring.selectors import submission_worker_warning
 
 
