@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 import pytest
+from celery import current_app as celery_app
 from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
@@ -14,7 +15,6 @@ from annotation.models import Prediction
 from monitoring.models import Alert
 from monitoring.services import alert_check, alert_recipients, alert_window
 from monitoring.tasks import alert_check_task
-from portal.celery import app as celery_app
 from review.models import Feedback
 
 from .conftest import english_client

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "review",
     "monitoring",
     "corpora",
+    "pipeline",
     "api",
 ]
 

@@ -14,7 +14,6 @@ from safetensors.torch import load_file, save_file
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
-from annotation import classification, tasks
 from annotation.tests.factories import SubmissionFactory
 from learning import services
 from learning.models import ModelVersion, RetrainingRun
@@ -22,6 +21,8 @@ from parlure_ml.register import tracking
 from parlure_ml.register.artifact import SHIPPED_DIR, ModelCard
 from parlure_ml.register.examples import Example
 from parlure_ml.register.train import Corrections
+from pipeline import classification
+from pipeline.tasks import submissions as tasks
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
