@@ -175,9 +175,9 @@ class ModelInUse(TypedDict):
 def model_in_use() -> ModelInUse | None:
     """The champion of the learning app, else the version of the latest prediction."""
     if apps.is_installed("learning"):
-        from learning.selectors import champion
+        from learning.champion import champion_resolve
 
-        current = champion()
+        current = champion_resolve()
         if current is not None:
             return {
                 "version": current.name,

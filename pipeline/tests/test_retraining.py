@@ -15,7 +15,7 @@ from safetensors.torch import load_file, save_file
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from annotation.tests.factories import SubmissionFactory
-from learning import services
+from learning import champion, services
 from learning.models import ModelVersion, RetrainingRun
 from parlure_ml.register import tracking
 from parlure_ml.register.artifact import SHIPPED_DIR, ModelCard
@@ -140,6 +140,24 @@ def test_retraining_promotes_a_better_model_and_rollback_restores_the_old_one(
     assert registry_champion is not None
     assert str(registry_champion.version) == "1"
     assert _classify(user, "T'as vu le match hier soir ?") == "broken-head"
+
+
+def test_a_promotion_made_in_the_registry_alone_is_served_by_the_next_job(
+    registry: Path, user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _classify(user, "Bonjour à tous.") == "broken-head"
+    # As `make train` (its gate) or `registry promote` do: MLflow only, no models_sync.
+    card = ModelCard.read(SHIPPED_DIR)
+    mlflow_client = tracking.client()
+    mlflow.set_experiment(experiment_id=tracking.experiment_id(mlflow_client))
+    with mlflow.start_run() as run:
+        mlflow.log_artifacts(str(SHIPPED_DIR), tracking.ARTIFACT_PATH)
+    version = tracking.register(mlflow_client, run.info.run_id, {"version": card.version})
+    tracking.promote(mlflow_client, version)
+    monkeypatch.setattr(champion, "_registry_checked", None)  # the next check is due
+
+    assert _classify(user, "Bonjour à tous.") == card.version
+    assert ModelVersion.objects.get(is_champion=True).version == str(version)
 
 
 def test_a_worse_candidate_stays_a_challenger_with_its_reason(
@@ -269,7 +287,7 @@ def test_without_database_tables_the_default_model_serves(monkeypatch: pytest.Mo
         raise DatabaseError("no such table: learning_modelversion")
 
     monkeypatch.delenv("PARLURE_REGISTER_MODEL", raising=False)
-    monkeypatch.setattr(classification, "champion_version", no_table)
+    monkeypatch.setattr(classification, "champion_version_resolve", no_table)
     monkeypatch.setattr(classification, "get_classifier", lambda: "the default classifier")
 
     assert classification.register_classifier() == "the default classifier"
