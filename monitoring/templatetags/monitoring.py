@@ -6,12 +6,12 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 
-from ..services import ALERT_BANNER_CACHE_KEY, alert_check
+from ..services import ALERT_BANNER_CACHE_KEY, alert_active
 
 register = template.Library()
 
-# The banner is on every staff page: the check (two indexed queries) runs at most this often per
-# process; Celery beat runs it every minute too.
+# The banner is on every staff page: it reads the alert Celery beat raises (alert_check_task, every
+# minute), one indexed query at most this often; a template never raises an alert nor sends mail.
 ALERT_BANNER_TTL = 30
 _NO_ALERT = "none"
 
@@ -28,7 +28,7 @@ def staff_alert_banner(context: template.Context) -> dict[str, Any]:
         return {"alert": None}
     banner = cache.get(ALERT_BANNER_CACHE_KEY)
     if banner is None:
-        alert = alert_check()
+        alert = alert_active()
         banner = (
             {
                 "count": alert.count,
