@@ -166,3 +166,11 @@ def prediction_source_texts(
             parts = (segment_text(segment, version).strip() for segment in segments)
             texts[prediction.pk] = " ".join(part for part in parts if part)
     return texts
+
+
+def prediction_text(*, prediction: Prediction) -> str:
+    """The text this prediction read, the one its sentences' offsets point into: the one answer
+    for pages, the API and review (``prediction_source_texts`` for several at once)."""
+    return prediction_source_texts(submission=prediction.submission, predictions=[prediction])[
+        prediction.pk
+    ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from annotation.models import Prediction, Submission
+from annotation.predictions import PredictedSentence, sentences_dump
 from common import jobs
 from common.jobs import job_enqueue
 from common.text import control_characters_strip
@@ -142,18 +143,7 @@ def prediction_values(result: "RegisterPrediction") -> dict[str, Any]:
         "uncertain": result.uncertain,
         "scores": {label: round(float(p), 6) for label, p in result.scores.items()},
         "model_version": result.model_version,
-        "sentences": [
-            {
-                "start": s.start,
-                "end": s.end,
-                "label": s.label,
-                "top_label": s.top_label,
-                "uncertain": s.uncertain,
-                "scores": s.scores,
-                "evidence": [[e.start, e.end, e.weight] for e in s.explanation],
-            }
-            for s in result.sentences
-        ],
+        "sentences": sentences_dump(PredictedSentence.from_model(s) for s in result.sentences),
     }
 
 

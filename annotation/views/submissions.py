@@ -66,7 +66,7 @@ def result_context(submission: Submission, *, user: User) -> dict[str, object]:
     transcript = getattr(submission, "transcript", None)
     if transcript is None:
         if prediction is not None:
-            context["sentences"] = sentence_views(submission.text, prediction.sentences)
+            context["sentences"] = sentence_views(submission.text, prediction.sentence_list())
         return context
     public_id = submission.public_id
     recording = getattr(submission, "audio", None)
