@@ -8,6 +8,7 @@ from pathlib import Path
 import mlflow
 import pytest
 import torch
+from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 from safetensors.torch import load_file, save_file
@@ -158,6 +159,20 @@ def test_a_promotion_made_in_the_registry_alone_is_served_by_the_next_job(
 
     assert _classify(user, "Bonjour à tous.") == card.version
     assert ModelVersion.objects.get(is_champion=True).version == str(version)
+
+
+def test_the_monitoring_page_shows_the_registry_champion_before_the_models_page_opens(
+    registry: Path, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ModelVersion.objects.all().delete()  # a fresh portal: `make models` registered, none mirrored
+    monkeypatch.setattr(champion, "_registry_checked", None)
+    client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = client.get(reverse("monitoring:dashboard")).content.decode()
+
+    assert "<code>broken-head</code> (registry version 1)" in page
+    assert "no champion recorded" not in page
 
 
 def test_a_worse_candidate_stays_a_challenger_with_its_reason(
