@@ -1,7 +1,7 @@
 """The API's view of submissions, transcripts and predictions: explicit fields, read-only glue.
 
 Input serializers only check shapes; the rules (text length, audio content, who may do what)
-stay in the services and in corpora.access, shared with the pages.
+stay in the services and the fetchers (annotation.access), shared with the pages.
 """
 
 from typing import Any

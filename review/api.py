@@ -1,6 +1,6 @@
 """Feedback through the API: list what you may read, say a label (or a segment's text) is wrong.
 
-Who may read feedback, and on which predictions one may send it, is decided by corpora.access
+Who may read feedback, and on which predictions one may send it, is decided by annotation.access
 (through review.selectors), exactly as on the result pages.
 """
 
