@@ -77,9 +77,10 @@ test: install models messages services ## Run the test suite with coverage (Post
 
 coverage: test ## Same as test; the HTML report is in var/reports/htmlcov/
 
-lint: install ## ruff: lint and formatting check
+lint: install ## ruff (lint and formatting check); import-linter (the layers point one way)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install ## ruff: fix what can be fixed and format
 	$(VENV)/bin/ruff check --fix .

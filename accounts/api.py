@@ -12,7 +12,7 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.auth import request_user
+from accounts.http import request_user
 
 from .models import ApiToken, User
 from .selectors import api_token_get_for_user, api_token_list_for_user

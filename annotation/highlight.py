@@ -1,7 +1,8 @@
 """A prediction's sentences and evidence as fragments a template can show in place."""
 
 from dataclasses import dataclass
-from typing import Any
+
+from .predictions import PredictedSentence
 
 # Evidence weights (a word's share of what pushed the decision) to emphasis levels.
 LEVELS = ((0.3, 3), (0.15, 2), (0.0, 1))
@@ -27,16 +28,17 @@ def _level(weight: float) -> int:
     return next(level for floor, level in LEVELS if weight >= floor)
 
 
-def sentence_views(text: str, sentences: list[dict[str, Any]]) -> list[SentenceView]:
+def sentence_views(text: str, sentences: list[PredictedSentence]) -> list[SentenceView]:
     """Each stored sentence of `text`, cut into plain and highlighted fragments."""
     views = []
     for sentence in sentences:
-        start, end = sentence["start"], sentence["end"]
-        if not 0 <= start < end <= len(text):
+        start, end = sentence.start, sentence.end
+        if not sentence.fits(text):
             continue  # offsets from another version of the text: show nothing rather than nonsense
         fragments = []
         position = start
-        for word_start, word_end, weight in sorted(sentence.get("evidence", [])):
+        evidence = sorted((e.start, e.end, e.weight) for e in sentence.evidence)
+        for word_start, word_end, weight in evidence:
             if word_start < position or word_end > end:
                 continue
             if word_start > position:
@@ -47,10 +49,10 @@ def sentence_views(text: str, sentences: list[dict[str, Any]]) -> list[SentenceV
             fragments.append(Fragment(text[position:end]))
         views.append(
             SentenceView(
-                label=sentence["label"],
-                top_label=sentence.get("top_label") or sentence["label"],
-                uncertain=sentence.get("uncertain", False),
-                scores=sentence.get("scores", {}),
+                label=sentence.label,
+                top_label=sentence.top_label,
+                uncertain=sentence.uncertain,
+                scores=sentence.scores,
                 fragments=fragments,
             )
         )

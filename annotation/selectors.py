@@ -1,6 +1,6 @@
 """Every read of submissions goes through these functions; each one is scoped to its user.
 
-Fetching one submission for a person is ``corpora.access.submission_get`` (404 when they cannot
+Fetching one submission for a person is ``annotation.access.submission_get`` (404 when they cannot
 see it, 403 when their corpus role does not allow the action): pages and API share it.
 """
 
@@ -13,8 +13,9 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from corpora.access import ROLE_CAN, Can, corpus_role, submissions_visible
+from corpora.access import ROLE_CAN, Can, corpus_role
 
+from .access import submissions_visible
 from .models import Prediction, Segment, Submission, Transcript, TranscriptRevision
 
 
@@ -165,3 +166,11 @@ def prediction_source_texts(
             parts = (segment_text(segment, version).strip() for segment in segments)
             texts[prediction.pk] = " ".join(part for part in parts if part)
     return texts
+
+
+def prediction_text(*, prediction: Prediction) -> str:
+    """The text this prediction read, the one its sentences' offsets point into: the one answer
+    for pages, the API and review (``prediction_source_texts`` for several at once)."""
+    return prediction_source_texts(submission=prediction.submission, predictions=[prediction])[
+        prediction.pk
+    ]

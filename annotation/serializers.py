@@ -1,7 +1,7 @@
 """The API's view of submissions, transcripts and predictions: explicit fields, read-only glue.
 
 Input serializers only check shapes; the rules (text length, audio content, who may do what)
-stay in the services and in corpora.access, shared with the pages.
+stay in the services and the fetchers (annotation.access), shared with the pages.
 """
 
 from typing import Any
@@ -14,6 +14,7 @@ from rest_framework import serializers
 from accounts.models import User
 
 from .models import Prediction, Register, Segment, Submission, Transcript, TranscriptRevision
+from .predictions import PredictedSentence
 
 CORPUS_HELP = "Add it to this corpus (its id); you need the annotator role or more there."
 SHOWN_HELP = "The register shown, once done."
@@ -407,7 +408,7 @@ class SentenceSerializer(serializers.Serializer[dict[str, Any]]):
     evidence = EvidenceSerializer(many=True)
 
 
-def sentences_readable(source: str, sentences: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def sentences_readable(source: str, sentences: list[PredictedSentence]) -> list[dict[str, Any]]:
     """A prediction's stored sentences with their text and their evidence's words."""
 
     def piece(start: int, end: int) -> str | None:
@@ -415,25 +416,24 @@ def sentences_readable(source: str, sentences: list[dict[str, Any]]) -> list[dic
 
     readable = []
     for index, sentence in enumerate(sentences):
-        start, end = int(sentence["start"]), int(sentence["end"])
         readable.append(
             {
                 "index": index,
-                "start": start,
-                "end": end,
-                "text": piece(start, end),
-                "label": sentence["label"],
-                "top_label": sentence.get("top_label") or sentence["label"],
-                "uncertain": bool(sentence.get("uncertain", False)),
-                "scores": {label: float(p) for label, p in (sentence.get("scores") or {}).items()},
+                "start": sentence.start,
+                "end": sentence.end,
+                "text": piece(sentence.start, sentence.end),
+                "label": sentence.label,
+                "top_label": sentence.top_label,
+                "uncertain": sentence.uncertain,
+                "scores": sentence.scores,
                 "evidence": [
                     {
-                        "start": int(word_start),
-                        "end": int(word_end),
-                        "text": piece(int(word_start), int(word_end)),
-                        "weight": float(weight),
+                        "start": evidence.start,
+                        "end": evidence.end,
+                        "text": piece(evidence.start, evidence.end),
+                        "weight": evidence.weight,
                     }
-                    for word_start, word_end, weight in sentence.get("evidence", [])
+                    for evidence in sentence.evidence
                 ],
             }
         )
@@ -472,4 +472,4 @@ class PredictionSerializer(serializers.ModelSerializer[Prediction]):
     @extend_schema_field(SentenceSerializer(many=True))
     def get_sentences(self, prediction: Prediction) -> list[dict[str, Any]]:
         source = self.context["sources"].get(prediction.pk, "")
-        return sentences_readable(source, prediction.sentences or [])
+        return sentences_readable(source, prediction.sentence_list())

@@ -9,4 +9,4 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the token scheme with drf-spectacular.
-        from . import schema  # noqa: F401
+        import common.rest.schema  # noqa: F401

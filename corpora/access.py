@@ -1,4 +1,4 @@
-"""Who may do what: one set of rules for a submission or a corpus, used by pages and API alike.
+"""Who may do what in a corpus: one set of rules, used by pages and API alike.
 
 - A person may do everything with their own submissions.
 - In a corpus, the owner may do everything, and members what their role allows:
@@ -6,6 +6,8 @@
   transcripts and reads everyone's feedback. Only the owner manages the corpus (name, members,
   deletion) and deletes other people's submissions in it.
 - Nobody else sees anything: someone else's id answers 404, exactly like a missing one.
+
+The submission fetchers built on these rules are in ``annotation.access``.
 """
 
 import enum
@@ -16,7 +18,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from annotation.models import Submission
 
 from .models import Corpus, CorpusMember
 
@@ -53,27 +54,10 @@ def corpus_allows(*, user: User, corpus: Corpus, can: Can) -> bool:
     return role is not None and can in ROLE_CAN[role]
 
 
-def submission_allows(*, user: User, submission: Submission, can: Can) -> bool:
-    if not user.is_authenticated:
-        return False
-    if submission.user_id == user.pk:
-        return True
-    if submission.corpus_id is None:
-        return False
-    assert submission.corpus is not None
-    return corpus_allows(user=user, corpus=submission.corpus, can=can)
-
-
 def corpora_visible(*, user: User) -> QuerySet[Corpus]:
     """Corpora the person owns or is a member of."""
     member = CorpusMember.objects.filter(corpus=OuterRef("pk"), user=user)
     return Corpus.objects.filter(Q(owner=user) | Q(Exists(member)))
-
-
-def submissions_visible(*, user: User) -> QuerySet[Submission]:
-    """The person's own submissions and those of the corpora they own or are a member of."""
-    member = CorpusMember.objects.filter(corpus=OuterRef("corpus"), user=user)
-    return Submission.objects.filter(Q(user=user) | Q(corpus__owner=user) | Q(Exists(member)))
 
 
 def public_id_or_404(public_id: uuid.UUID | str) -> uuid.UUID:
@@ -94,20 +78,3 @@ def corpus_get(*, user: User, public_id: uuid.UUID | str, can: Can = Can.VIEW) -
     if not corpus_allows(user=user, corpus=corpus, can=can):
         raise PermissionDenied
     return corpus
-
-
-def submission_get(*, user: User, public_id: uuid.UUID | str, can: Can = Can.VIEW) -> Submission:
-    """A submission the person may act on this way; 404 if they cannot see it, PermissionDenied
-    (403) if they see it but may not do this."""
-
-    submission = (
-        submissions_visible(user=user)
-        .select_related("current_prediction", "corpus")
-        .filter(public_id=public_id_or_404(public_id))
-        .first()
-    )
-    if submission is None:
-        raise Http404("No such submission.")
-    if not submission_allows(user=user, submission=submission, can=can):
-        raise PermissionDenied
-    return submission

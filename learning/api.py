@@ -14,8 +14,9 @@ from rest_framework.permissions import DjangoModelPermissions, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.auth import request_user
+from accounts.http import request_user
 
+from .champion import champion_resolve
 from .models import ModelVersion, RetrainingRun
 from .selectors import model_version_list, retraining_run_list
 from .serializers import ModelVersionSerializer, RetrainingRunSerializer
@@ -167,6 +168,7 @@ class ModelVersionListView(generics.ListAPIView[ModelVersion]):
     queryset = ModelVersion.objects.none()  # the model, for permissions and the schema
 
     def get_queryset(self) -> QuerySet[ModelVersion]:
+        champion_resolve()  # mirror the alias if it moved outside the portal (make train)
         return model_version_list()
 
 

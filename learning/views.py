@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 
+from .champion import champion_resolve
 from .models import ModelVersion, RetrainingRun
 from .selectors import (
     model_version_list,
@@ -26,6 +27,7 @@ LABELS = ("soutenu", "neutre", "familier")
 def model_versions(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not ModelVersion.objects.exists():
         model_versions_sync()  # a fresh portal: mirror what `make models` registered
+    champion_resolve()  # the champion the jobs serve, even if the alias moved outside the portal
     versions = list(model_version_list())
     rows = [
         {

@@ -30,6 +30,8 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from prometheus_client.utils import floatToGoString
 
+from common.workers import worker_health
+
 from . import selectors
 
 logger = logging.getLogger(__name__)
@@ -163,7 +165,7 @@ class PortalCollector(Collector):
             for queue, count in sorted(depths.items()):
                 depth.add_metric([queue], count)
             yield depth
-        health = selectors.worker_health()
+        health = worker_health()
         workers = GaugeMetricFamily(
             "parlure_queue_workers",
             "Workers that answered the last ping (cached 15 s) and consume the queue.",

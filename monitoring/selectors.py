@@ -1,163 +1,28 @@
-"""Reads for monitoring: worker health, queue depth, and the figures of /metrics and /suivi/.
+"""Reads for monitoring: queue depth, and the figures of /metrics and /suivi/.
 
 Everything here is computed from real sources at the time of the call: the database (jobs,
-predictions, feedback, reviews, model versions), the broker (queue depth) and the workers
-themselves (one Celery broadcast, cached for WORKER_HEALTH_TTL seconds).
+predictions, feedback, reviews, model versions) and the broker (queue depth). The workers
+themselves answer in common.workers (one Celery broadcast, cached).
 """
 
 import datetime
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from statistics import quantiles
 from typing import Any, TypedDict
 
+from celery import current_app as celery_app
 from django.apps import apps
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from accounts.models import User
 from annotation.models import Prediction, Register, Submission
-from portal.celery import app as celery_app
+from annotation.workers import QUEUE_ASR, QUEUE_NLP
 from review.models import Feedback, ReviewItem
 
 logger = logging.getLogger(__name__)
-
-# One broadcast to the workers costs this long (Celery waits for every answer until the timeout),
-# so its result is shared by every page and scrape for WORKER_HEALTH_TTL seconds.
-WORKER_PING_TIMEOUT = 1.0
-WORKER_HEALTH_TTL = 15
-WORKER_HEALTH_CACHE_KEY = "monitoring:worker-health"
-
-# Which queue a job waits on: text on nlp; audio on asr until transcribed, then on nlp.
-QUEUE_NLP = "nlp"
-QUEUE_ASR = "asr"
-
-
-def queue_names() -> list[str]:
-    """The queues the Celery configuration declares (portal/celery.py)."""
-    return [queue.name for queue in celery_app.conf.task_queues or ()]
-
-
-# --- Workers ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WorkerHealth:
-    """Which workers answered the last broadcast, and the queues each one consumes."""
-
-    workers: dict[str, list[str]]
-    checked_at: datetime.datetime
-    error: str = ""
-    queues: list[str] = field(default_factory=list)
-
-    def consumers(self, queue: str) -> list[str]:
-        return sorted(host for host, consumed in self.workers.items() if queue in consumed)
-
-    def by_queue(self) -> dict[str, list[str]]:
-        return {queue: self.consumers(queue) for queue in self.queues}
-
-
-def workers_ask(timeout: float) -> dict[str, list[str]]:
-    """The boundary with the workers: one broadcast, answered only by live workers.
-
-    ``inspect().active_queues()`` is Celery's ping that also says which queues each worker takes
-    jobs from: an answer means alive, and its queues say whether a job's queue is served.
-    """
-    replies = celery_app.control.inspect(timeout=timeout).active_queues() or {}
-    return {
-        host: sorted(str(queue.get("name", "")) for queue in consumed or [])
-        for host, consumed in replies.items()
-    }
-
-
-def worker_health(*, refresh: bool = False) -> WorkerHealth:
-    """The workers that answer now, cached WORKER_HEALTH_TTL seconds (a failure is cached too)."""
-    if not refresh:
-        cached = cache.get(WORKER_HEALTH_CACHE_KEY)
-        if isinstance(cached, WorkerHealth):
-            return cached
-    try:
-        health = WorkerHealth(
-            workers=workers_ask(WORKER_PING_TIMEOUT),
-            checked_at=timezone.now(),
-            queues=queue_names(),
-        )
-    except Exception as error:  # the broker is down or refused: no worker can be reached either
-        logger.warning("worker health: the broadcast failed: %s", error)
-        health = WorkerHealth(
-            workers={}, checked_at=timezone.now(), error=str(error), queues=queue_names()
-        )
-    cache.set(WORKER_HEALTH_CACHE_KEY, health, WORKER_HEALTH_TTL)
-    return health
-
-
-class WorkerWarning(TypedDict):
-    code: str  # "no_worker": nobody consumes the queue; "stalled": queued for too long
-    queue: str
-    message: str
-    hint: str  # for staff only; empty for everyone else
-
-
-def submission_queue(submission: Submission) -> str:
-    """The queue a job in progress waits on, or runs on, now."""
-    if submission.kind == Submission.Kind.AUDIO:
-        transcribed = (
-            submission.status == Submission.Status.RUNNING
-            and hasattr(submission, "transcript")  # a reverse one-to-one: absent until written
-        )
-        return QUEUE_NLP if transcribed else QUEUE_ASR
-    return QUEUE_NLP
-
-
-def submission_worker_warning(*, submission: Submission, user: User) -> WorkerWarning | None:
-    """Why a job in progress may wait forever, or None when it should go on normally.
-
-    Cheap: nothing is asked for a finished job or during its first seconds, and the workers'
-    answer is cached (worker_health).
-    """
-    if submission.is_finished:
-        return None
-    waited = (timezone.now() - submission.created_at).total_seconds()
-    if waited < settings.PARLURE_WORKER_CHECK_AFTER_SECONDS:
-        return None
-    queue = submission_queue(submission)
-    health = worker_health()
-    consumers = health.consumers(queue)
-    if not consumers:
-        hint = _(
-            "Staff: no worker consumes the “%(queue)s” queue. Start one (make worker, or "
-            "docker compose up -d worker-%(queue)s)."
-        ) % {"queue": queue}
-        return {
-            "code": "no_worker",
-            "queue": queue,
-            "message": _("No worker is running right now; your job will start when one is back."),
-            "hint": hint if user.is_staff else "",
-        }
-    if (
-        submission.status == Submission.Status.QUEUED
-        and waited > settings.PARLURE_STALLED_AFTER_SECONDS
-    ):
-        hint = _(
-            "Staff: %(workers)s worker(s) answer on the “%(queue)s” queue, yet this job has "
-            "waited %(seconds)s s. See the monitoring page."
-        ) % {"workers": len(consumers), "queue": queue, "seconds": int(waited)}
-        message = _(
-            "Your job has been waiting longer than usual (%(minutes)s min): the workers are busy "
-            "or stuck. It will start as soon as one is free."
-        ) % {"minutes": int(waited // 60)}
-        return {
-            "code": "stalled",
-            "queue": queue,
-            "message": message,
-            "hint": hint if user.is_staff else "",
-        }
-    return None
 
 
 # --- Broker -------------------------------------------------------------------------------------
@@ -175,7 +40,7 @@ def queue_depths() -> dict[str, int] | None:
             conn.ensure_connection(max_retries=1)
             channel: Any = conn.default_channel
             depths = {}
-            for name in queue_names():
+            for name in [queue.name for queue in celery_app.conf.task_queues or ()]:
                 size = getattr(channel, "_size", None)
                 if callable(size):
                     depths[name] = int(size(name))
@@ -310,9 +175,9 @@ class ModelInUse(TypedDict):
 def model_in_use() -> ModelInUse | None:
     """The champion of the learning app, else the version of the latest prediction."""
     if apps.is_installed("learning"):
-        from learning.selectors import champion
+        from learning.champion import champion_resolve
 
-        current = champion()
+        current = champion_resolve()
         if current is not None:
             return {
                 "version": current.name,

@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from accounts.http import AuthenticatedHttpRequest
 from annotation.models import Register, Submission
+from common.workers import worker_health
 
 from . import charts, selectors
 from .metrics import metrics_render
@@ -79,7 +80,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     corrections = selectors.correction_rate(CHART_DAYS)
     latencies = selectors.latency_percentiles(CHART_DAYS)
     backlog = selectors.backlog()
-    health = selectors.worker_health(refresh=request.GET.get("ping") == "1")
+    health = worker_health(refresh=request.GET.get("ping") == "1")
     versions = selectors.model_versions()
     judged, disagreements = selectors.disagreement_counts()
     days = [_day_label(row["day"]) for row in registers]

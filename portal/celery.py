@@ -10,6 +10,8 @@ import os
 from celery import Celery
 from kombu import Queue
 
+from common import jobs
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
 
 app = Celery("portal")
@@ -27,16 +29,18 @@ app.conf.update(
     # Defaults for tasks that do not state their own limits.
     task_soft_time_limit=5 * 60,
     task_time_limit=6 * 60,
-    # Speech and text run on separate queues so that long transcriptions never delay a text job.
-    task_queues=(Queue("nlp"), Queue("asr")),
+    # Speech and text run on separate queues so that long transcriptions never delay a text job;
+    # retraining on its own (declared, so that monitoring sees it).
+    task_queues=(Queue("nlp"), Queue("asr"), Queue("training")),
     task_default_queue="nlp",
     task_routes={
-        "annotation.tasks.classify_submission_task": {"queue": "nlp"},
-        "annotation.tasks.classify_transcript_task": {"queue": "nlp"},
-        "annotation.tasks.transcribe_submission_task": {"queue": "asr"},
-        "annotation.tasks.audio_purge_expired_task": {"queue": "nlp"},
+        # The tasks live in pipeline/tasks/ under the names they always had (common/jobs.py).
+        jobs.CLASSIFY_SUBMISSION: {"queue": "nlp"},
+        jobs.CLASSIFY_TRANSCRIPT: {"queue": "nlp"},
+        jobs.TRANSCRIBE_SUBMISSION: {"queue": "asr"},
+        jobs.AUDIO_PURGE_EXPIRED: {"queue": "nlp"},
         # An import's texts, by chunks of one model call each: text classification.
-        "corpora.tasks.import_batch_classify_task": {"queue": "nlp"},
+        jobs.IMPORT_BATCH_CLASSIFY: {"queue": "nlp"},
         # Training needs minutes and GBs: a queue of its own, so classification never waits.
         "learning.tasks.retraining_task": {"queue": "training"},
         "learning.tasks.retraining_check_task": {"queue": "training"},
@@ -44,7 +48,7 @@ app.conf.update(
     beat_schedule={
         # Voice recordings are personal data: none outlives AUDIO_RETENTION_HOURS by much.
         "purge-expired-audio": {
-            "task": "annotation.tasks.audio_purge_expired_task",
+            "task": jobs.AUDIO_PURGE_EXPIRED,
             "schedule": 15 * 60,
         },
         # Retrain when enough accepted corrections have piled up (PARLURE_RETRAIN_MIN_CORRECTIONS).

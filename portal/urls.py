@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
 from annotation.views import home
-from api import errors as api_errors
+from common.rest import errors as api_errors
 from learning.urls import api_urlpatterns as learning_api
 from monitoring.views import metrics
 from portal.health import healthz, readyz

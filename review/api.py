@@ -1,6 +1,6 @@
 """Feedback through the API: list what you may read, say a label (or a segment's text) is wrong.
 
-Who may read feedback, and on which predictions one may send it, is decided by corpora.access
+Who may read feedback, and on which predictions one may send it, is decided by annotation.access
 (through review.selectors), exactly as on the result pages.
 """
 
@@ -12,7 +12,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.auth import request_user
+from accounts.http import request_user
 
 from .models import Feedback
 from .selectors import feedback_list_visible, prediction_get_for_feedback

@@ -51,8 +51,9 @@ def _context(source: str, start: int, end: int) -> tuple[str, str]:
 
 
 def item_card(item: ReviewItem, feedback: list[Feedback], reviewer: User) -> ItemCard:
-    """An item's card. The context is the prediction's text now; when it no longer holds the
-    judged text (a transcript corrected since), the item's own text is shown alone."""
+    """An item's card, with the judged text in its context: the text the prediction read
+    (annotation.selectors.prediction_text); when that no longer holds the judged text, the item's
+    own text is shown alone."""
     before = after = ""
     scores: dict[str, float] = {}
     shown = item.model_label

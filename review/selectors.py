@@ -10,15 +10,9 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from annotation.access import submission_allows, submission_get, submissions_visible
 from annotation.models import Prediction
-from corpora.access import (
-    OWNER,
-    ROLE_CAN,
-    Can,
-    submission_allows,
-    submission_get,
-    submissions_visible,
-)
+from corpora.access import OWNER, ROLE_CAN, Can
 from corpora.models import CorpusMember
 
 from .models import CorrectionSet, Feedback, Judgement, ReviewItem

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from annotation.models import Prediction
+from annotation.selectors import prediction_text
 
 
 @dataclass(frozen=True)
@@ -24,17 +25,10 @@ class Target:
         return self.source[self.start : self.end]
 
 
-def prediction_source(prediction: Prediction) -> str:
-    """The text a prediction was made on: its segment's for a segment, else the submission's."""
-    if prediction.segment_id is not None:
-        return prediction.segment.text  # type: ignore[union-attr]  # set with segment_id
-    return prediction.submission.text
-
-
 def prediction_target(prediction: Prediction, sentence_index: int | None) -> Target:
     """The whole prediction (``None``) or one of its sentences; ValidationError if there is no
     such sentence, or if its offsets no longer fit the text."""
-    source = prediction_source(prediction)
+    source = prediction_text(prediction=prediction)
     if sentence_index is None:
         return Target(
             source=source,
@@ -45,23 +39,22 @@ def prediction_target(prediction: Prediction, sentence_index: int | None) -> Tar
             scores=_scores(prediction.scores),
             uncertain=prediction.uncertain,
         )
-    sentences: list[dict[str, Any]] = prediction.sentences or []
+    sentences = prediction.sentence_list()
     if not 0 <= sentence_index < len(sentences):
         raise ValidationError(_("There is no such sentence in this text."), code="no_sentence")
     sentence = sentences[sentence_index]
-    start, end = int(sentence["start"]), int(sentence["end"])
-    if not 0 <= start < end <= len(source):
+    if not sentence.fits(source):
         raise ValidationError(
             _("This sentence no longer matches the text; reload the page."), code="stale_sentence"
         )
     return Target(
         source=source,
-        start=start,
-        end=end,
-        shown_label=sentence["label"],
-        model_label=sentence.get("top_label") or sentence["label"],
-        scores=_scores(sentence.get("scores") or {}),
-        uncertain=bool(sentence.get("uncertain", False)),
+        start=sentence.start,
+        end=sentence.end,
+        shown_label=sentence.label,
+        model_label=sentence.top_label,
+        scores=sentence.scores,
+        uncertain=sentence.uncertain,
     )
 
 

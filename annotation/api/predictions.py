@@ -8,11 +8,11 @@ from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import request_user
+from annotation.access import Can, submission_get
 from annotation.models import Prediction, Submission
 from annotation.selectors import prediction_list, prediction_source_texts
 from annotation.serializers import PredictionSerializer
-from api.auth import request_user
-from corpora.access import Can, submission_get
 
 from . import examples
 from .common import PUBLIC_ID, TAG_PREDICTIONS

@@ -15,7 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import request_user
 from accounts.models import User
+from annotation.access import Can, submission_get
 from annotation.filters import SubmissionFilter
 from annotation.models import AudioRecording, Submission
 from annotation.selectors import submission_abilities, submission_list_visible
@@ -33,10 +35,9 @@ from annotation.services import (
     submission_create_text,
     submission_delete,
 )
-from api.auth import request_user
-from api.errors import Conflict, PayloadTooLarge
-from api.schema import error_response
-from corpora.access import Can, corpus_get, submission_get
+from common.rest.errors import Conflict, PayloadTooLarge
+from common.rest.schema import error_response
+from corpora.access import corpus_get
 from corpora.models import Corpus
 
 from . import examples

@@ -13,6 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import request_user
+from annotation.access import Can, submission_get
 from annotation.models import Segment, Transcript, TranscriptRevision
 from annotation.selectors import (
     segment_get,
@@ -32,11 +34,9 @@ from annotation.transcript_exports import (
     transcript_export,
     transcript_export_disposition,
 )
-from api.auth import request_user
-from api.errors import Conflict
-from api.negotiation import FirstRendererNegotiation
-from api.schema import error_response
-from corpora.access import Can, submission_get
+from common.rest.errors import Conflict
+from common.rest.negotiation import FirstRendererNegotiation
+from common.rest.schema import error_response
 
 from . import examples
 from .common import PUBLIC_ID, SEGMENT_INDEX, TAG_TRANSCRIPTS, field_error

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from annotation.predictions import PredictedSentence, sentences_load
+
 
 class Register(models.TextChoices):
     SOUTENU = "soutenu", _("formal (soutenu)")
@@ -128,7 +130,8 @@ class Prediction(models.Model):
     # {"soutenu": p, "neutre": p, "familier": p}, calibrated probabilities summing to 1.
     scores = models.JSONField(_("scores"))
     # One entry per sentence of the text: {"start", "end", "label", "top_label", "scores",
-    # "uncertain", "evidence": [[start, end, weight], ...]}, offsets into the classified text.
+    # "uncertain", "evidence": [[start, end, weight], ...]}, offsets into the text it read; read
+    # and written through annotation/predictions.py only (sentence_list()).
     sentences = models.JSONField(_("sentences"), default=list, blank=True)
     model_version = models.CharField(_("model version"), max_length=100)
     latency_ms = models.PositiveIntegerField(_("model time (ms)"))
@@ -161,14 +164,16 @@ class Prediction(models.Model):
     def __str__(self) -> str:
         return f"{self.label} ({self.model_version})"
 
+    def sentence_list(self) -> list[PredictedSentence]:
+        """The stored sentences, typed (annotation/predictions.py)."""
+        return sentences_load(self.sentences)
+
     @property
     def shares(self) -> list[tuple[str, float]]:
         """The share of sentences shown under each register, in the portal's order."""
-        total = len(self.sentences) or 1
-        return [
-            (register.value, sum(1 for s in self.sentences if s["label"] == register.value) / total)
-            for register in Register
-        ]
+        labels = [sentence.label for sentence in self.sentence_list()]
+        total = len(labels) or 1
+        return [(register.value, labels.count(register.value) / total) for register in Register]
 
     def sorted_scores(self) -> list[tuple[str, float]]:
         """Scores in the portal's fixed register order, for display."""

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from annotation.models import AudioRecording, Submission
 from annotation.uploads import file_too_large_message
+from common import jobs
+from common.jobs import job_enqueue
 from parlure_ml.speech.audio import AudioError, AudioInfo, probe_audio
 
 if TYPE_CHECKING:
@@ -145,10 +147,7 @@ _SUFFIXES = {
 
 
 def _enqueue_transcription(submission: Submission) -> None:
-    from annotation.tasks import transcribe_submission_task
-
-    submission_id = submission.pk
-    transaction.on_commit(lambda: transcribe_submission_task.delay(submission_id))
+    job_enqueue(jobs.TRANSCRIBE_SUBMISSION, submission.pk)
 
 
 @transaction.atomic

@@ -17,8 +17,10 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from annotation.models import Prediction, Submission
-from portal.text import control_characters_strip
-from review.services import review_item_open_uncertain
+from annotation.predictions import PredictedSentence, sentences_dump
+from common import jobs
+from common.jobs import job_enqueue
+from common.text import control_characters_strip
 
 if TYPE_CHECKING:
     from corpora.models import Corpus
@@ -84,11 +86,7 @@ def submission_create_text(
 
 
 def _enqueue_classification(submission: Submission) -> None:
-    from annotation.tasks import classify_submission_task
-
-    # Only once the row is committed: otherwise a fast worker would not find it.
-    submission_id = submission.pk
-    transaction.on_commit(lambda: classify_submission_task.delay(submission_id))
+    job_enqueue(jobs.CLASSIFY_SUBMISSION, submission.pk)
 
 
 @transaction.atomic
@@ -115,14 +113,17 @@ def submission_start(*, submission_id: int) -> Submission | None:
 def prediction_record(
     *, submission_id: int, result: "RegisterPrediction", latency_ms: int
 ) -> Prediction | None:
-    """Store a model's output and finish the submission; a no-op once it is finished."""
+    """Store a model's output and finish the submission; a no-op once it is finished.
+
+    What follows a prediction in other apps (an uncertain label goes to review) is the caller's:
+    ``pipeline.results.prediction_record``.
+    """
     submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
     if submission is None or submission.is_finished:
         return None
     prediction = Prediction.objects.create(
         submission=submission, latency_ms=latency_ms, **prediction_values(result)
     )
-    review_item_open_uncertain(prediction=prediction)  # an uncertain label goes to review
     submission.current_prediction = prediction
     submission.status = Submission.Status.DONE
     submission.progress = 1.0  # a client polling a text job reads the same as for audio
@@ -142,18 +143,7 @@ def prediction_values(result: "RegisterPrediction") -> dict[str, Any]:
         "uncertain": result.uncertain,
         "scores": {label: round(float(p), 6) for label, p in result.scores.items()},
         "model_version": result.model_version,
-        "sentences": [
-            {
-                "start": s.start,
-                "end": s.end,
-                "label": s.label,
-                "top_label": s.top_label,
-                "uncertain": s.uncertain,
-                "scores": s.scores,
-                "evidence": [[e.start, e.end, e.weight] for e in s.explanation],
-            }
-            for s in result.sentences
-        ],
+        "sentences": sentences_dump(PredictedSentence.from_model(s) for s in result.sentences),
     }
 
 

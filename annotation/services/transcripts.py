@@ -23,9 +23,10 @@ from annotation.models import (
     Transcript,
     TranscriptRevision,
 )
+from common import jobs
+from common.jobs import job_enqueue
 from parlure_ml.register import RegisterPrediction
 from parlure_ml.speech.transcriber import Transcript as SpeechTranscript
-from review.services import review_item_open_uncertain
 
 from .audio import audio_delete
 from .submissions import prediction_values, submission_mark_failed, text_clean
@@ -111,10 +112,7 @@ def transcript_record(*, submission_id: int, result: SpeechTranscript) -> Transc
 
 
 def _enqueue_transcript_classification(transcript: Transcript) -> None:
-    from annotation.tasks import classify_transcript_task
-
-    transcript_id, version = transcript.pk, transcript.version
-    transaction.on_commit(lambda: classify_transcript_task.delay(transcript_id, version))
+    job_enqueue(jobs.CLASSIFY_TRANSCRIPT, transcript.pk, transcript.version)
 
 
 @transaction.atomic
@@ -125,14 +123,17 @@ def transcript_predictions_record(
     whole: RegisterPrediction,
     segments: Sequence[tuple[int, RegisterPrediction]],
     latency_ms: int,
-) -> bool:
+) -> list[Prediction]:
     """Store the register of the whole transcript and of the given segments, for one version.
+
+    Returns the new predictions, the whole transcript's first; what follows them in other apps
+    (review) is the caller's: ``pipeline.results.transcript_predictions_record``.
 
     ``latency_ms`` is the time of the whole batch; each row gets its share (the model ran them
     together, so no text has a time of its own).
 
-    Dropped (False) when the transcript has moved on to a newer version meanwhile, or when this
-    version was already classified (a re-delivered task).
+    Dropped (nothing stored, an empty list) when the transcript has moved on to a newer version
+    meanwhile, or when this version was already classified (a re-delivered task).
     """
     transcript = (
         Transcript.objects.select_for_update().select_related("submission").get(pk=transcript_id)
@@ -142,25 +143,27 @@ def transcript_predictions_record(
         Submission.Status.FAILED,
         Submission.Status.CANCELLED,
     }:
-        return False
+        return []
     if Prediction.objects.filter(
         submission=submission, segment__isnull=True, transcript_version=version
     ).exists():
-        return False
+        return []
     share_ms = round(latency_ms / (1 + len(segments)))
     submission.current_prediction = _prediction(submission, None, version, whole, share_ms)
+    recorded = [submission.current_prediction]
     by_index = {segment.index: segment for segment in transcript.segments.all()}
     for index, result in segments:
         segment = by_index[index]
         segment.current_prediction = _prediction(submission, segment, version, result, share_ms)
         segment.save(update_fields=["current_prediction"])
+        recorded.append(segment.current_prediction)
     fields = ["current_prediction"]
     if submission.status != Submission.Status.DONE:
         submission.status = Submission.Status.DONE
         submission.finished_at = timezone.now()
         fields += ["status", "finished_at"]
     submission.save(update_fields=fields)
-    return True
+    return recorded
 
 
 def _prediction(
@@ -177,7 +180,6 @@ def _prediction(
         latency_ms=latency_ms,
         **prediction_values(result),
     )
-    review_item_open_uncertain(prediction=prediction)  # an uncertain label goes to review
     return prediction
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from annotation.highlight import sentence_views
 from annotation.models import Submission
+from annotation.predictions import sentences_load
 from annotation.tests.factories import PredictionFactory, SubmissionFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +75,6 @@ def test_each_sentence_is_marked_with_its_register_and_its_evidence(
 
 
 def test_offsets_that_do_not_fit_the_text_are_ignored():
-    views = sentence_views("Court.", [_sentence(0, 50, "neutre", [])])
+    views = sentence_views("Court.", sentences_load([_sentence(0, 50, "neutre", [])]))
 
     assert views == []

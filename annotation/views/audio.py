@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from annotation.access import Can, submission_get
 from annotation.forms import AudioSubmissionForm, TextSubmissionForm
 from annotation.ranges import audio_content_type, ranged_file_response
 from annotation.selectors import segment_get, transcript_get, transcript_revision_list
@@ -31,7 +32,6 @@ from annotation.transcript_exports import (
     transcript_export,
     transcript_export_disposition,
 )
-from corpora.access import Can, submission_get
 
 from .submissions import new_submission_context
 

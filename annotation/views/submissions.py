@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from annotation.access import Can, submission_get
 from annotation.forms import AudioSubmissionForm, SubmissionFilterForm, TextSubmissionForm
 from annotation.highlight import sentence_views
 from annotation.models import Submission
@@ -24,8 +25,7 @@ from annotation.selectors import (
     submission_list_for_user,
 )
 from annotation.services import submission_create_text, submission_delete
-from corpora.access import Can, submission_get
-from monitoring.selectors import submission_worker_warning
+from annotation.workers import submission_worker_warning
 
 
 def new_submission_context(
@@ -58,12 +58,15 @@ def result_context(submission: Submission, *, user: User) -> dict[str, object]:
         "can_review": abilities.review,
         "can_manage": abilities.manage,
         "is_mine": submission.user_id == user.pk,
+        # Set when no worker serves the job's queue or the job is stalled: computed once here,
+        # read by the page, the partial and the status poll alike.
+        "worker_warning": submission_worker_warning(submission=submission, user=user),
     }
     prediction = submission.current_prediction
     transcript = getattr(submission, "transcript", None)
     if transcript is None:
         if prediction is not None:
-            context["sentences"] = sentence_views(submission.text, prediction.sentences)
+            context["sentences"] = sentence_views(submission.text, prediction.sentence_list())
         return context
     public_id = submission.public_id
     recording = getattr(submission, "audio", None)
@@ -131,8 +134,7 @@ def submission_status(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -
             "finished": submission.is_finished,
             "progress": submission.progress,
             "html": html,
-            # Set when no worker serves the job's queue or the job is stalled (monitoring app).
-            "worker_warning": submission_worker_warning(submission=submission, user=request.user),
+            "worker_warning": context["worker_warning"],
         }
     )
 

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from api.auth import request_user
+from accounts.http import request_user
 from corpora.access import Can, corpus_get
 from corpora.filters import CorpusFilter
 from corpora.models import Corpus

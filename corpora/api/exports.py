@@ -8,8 +8,8 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from api.auth import request_user
-from api.negotiation import FirstRendererNegotiation
+from accounts.http import request_user
+from common.rest.negotiation import FirstRendererNegotiation
 from corpora.access import Can, corpus_get
 from corpora.exports import corpus_export_lines, export_filename
 from corpora.serializers import ExportQuerySerializer

@@ -20,9 +20,9 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
-from api.auth import request_user
-from api.errors import PayloadTooLarge
-from api.schema import error_response
+from accounts.http import request_user
+from common.rest.errors import PayloadTooLarge
+from common.rest.schema import error_response
 from corpora.access import Can, corpus_get
 from corpora.models import ImportBatch
 from corpora.selectors import batch_list_for_corpus, corpus_import_get

@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from api.auth import request_user
-from api.pagination import NewestFirstPagination
+from accounts.http import request_user
+from common.rest.pagination import NewestFirstPagination
 from corpora.access import Can, corpus_get
 from corpora.models import CorpusMember
 from corpora.selectors import corpus_member_get, corpus_member_list

@@ -10,8 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.auth import request_user
-from corpora.access import Can, corpus_get, submission_get
+from accounts.http import request_user
+from annotation.access import submission_get
+from corpora.access import Can, corpus_get
 from corpora.selectors import submissions_by_public_ids
 from corpora.serializers import SubmissionsAddedSerializer, SubmissionsAddSerializer
 from corpora.services.corpora import (

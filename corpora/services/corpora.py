@@ -20,9 +20,9 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from annotation.models import Submission
+from common.text import control_characters_strip
 from corpora.access import Can, corpus_allows
 from corpora.models import Corpus, CorpusMember
-from portal.text import control_characters_strip
 
 logger = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@
 A file-level fault (unknown format, empty, too large, wrong encoding, no text column, not a ZIP)
 refuses the whole file with a ValidationError; a faulty line or archive member is listed in the
 batch's problems and the valid rest is imported. Texts are classified in chunks by one
-self-requeuing task (``corpora.tasks.import_batch_classify_task``); audio files are transcribed one
-by one, as when uploaded alone.
+self-requeuing task (``pipeline.tasks.imports.import_batch_classify_task``, queued by name);
+audio files are transcribed one by one, as when uploaded alone.
 """
 
 import logging
@@ -24,6 +24,8 @@ from accounts.models import User
 from annotation.models import AudioRecording, Submission
 from annotation.services import submission_create_audio, submission_start
 from annotation.uploads import file_too_large_message
+from common import jobs
+from common.jobs import job_enqueue
 from corpora.archives import ArchiveReader
 from corpora.imports import Problem, ProblemLog, import_format, text_import_read
 from corpora.models import Corpus, ImportBatch
@@ -190,10 +192,7 @@ def _archive_import(*, batch: ImportBatch, file: IO[bytes]) -> None:
 
 def import_batch_classify_enqueue(*, batch: ImportBatch) -> None:
     """Queue the classification of the batch's texts, once the transaction commits."""
-    from corpora.tasks import import_batch_classify_task
-
-    batch_id = batch.pk
-    transaction.on_commit(lambda: import_batch_classify_task.delay(batch_id))
+    job_enqueue(jobs.IMPORT_BATCH_CLASSIFY, batch.pk)
 
 
 def explained_words(text: str) -> int:

@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from accounts.models import User
-from annotation import tasks as annotation_tasks
 from annotation.models import AudioRecording, Submission
 from annotation.tests.audio_fixtures import wav_bytes
+from common import jobs
 from corpora import archives
 from corpora.models import Corpus, ImportBatch
 from corpora.services import import_create
@@ -90,7 +90,7 @@ def test_each_audio_file_becomes_a_queued_audio_submission_of_the_corpus_and_bat
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     transcriptions: list[int] = []
-    monkeypatch.setattr(annotation_tasks.transcribe_submission_task, "delay", transcriptions.append)
+    monkeypatch.setattr(jobs, "job_send", lambda _task, pk: transcriptions.append(pk))
     data = zip_bytes([("séance 1/un.wav", WAV), ("deux.wav", WAV)], zipfile.ZIP_DEFLATED)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from accounts.models import User
 from annotation.models import Submission
-from corpora import tasks
+from common import jobs
 from corpora.models import Corpus, ImportBatch
 from corpora.services import import_create
 from corpora.tests.factories import CorpusFactory
@@ -426,7 +426,7 @@ def test_rows_are_stored_in_bulk_and_classification_is_queued_once_after_commit(
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     queued: list[int] = []
-    monkeypatch.setattr(tasks.import_batch_classify_task, "delay", queued.append)
+    monkeypatch.setattr(jobs, "job_send", lambda _name, batch_id: queued.append(batch_id))
     content = "".join(f"Phrase numéro {n}.\n" for n in range(1200))
 
     with (

@@ -1,4 +1,4 @@
-"""Template tags: the staff alert banner (templates/base.html) and a job's worker warning."""
+"""Template tags: the staff alert banner (templates/base.html)."""
 
 from typing import Any
 
@@ -6,16 +6,12 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 
-from accounts.models import User
-from annotation.models import Submission
-
-from ..selectors import WorkerWarning, submission_worker_warning
-from ..services import ALERT_BANNER_CACHE_KEY, alert_check
+from ..services import ALERT_BANNER_CACHE_KEY, alert_active
 
 register = template.Library()
 
-# The banner is on every staff page: the check (two indexed queries) runs at most this often per
-# process; Celery beat runs it every minute too.
+# The banner is on every staff page: it reads the alert Celery beat raises (alert_check_task, every
+# minute), one indexed query at most this often; a template never raises an alert nor sends mail.
 ALERT_BANNER_TTL = 30
 _NO_ALERT = "none"
 
@@ -32,7 +28,7 @@ def staff_alert_banner(context: template.Context) -> dict[str, Any]:
         return {"alert": None}
     banner = cache.get(ALERT_BANNER_CACHE_KEY)
     if banner is None:
-        alert = alert_check()
+        alert = alert_active()
         banner = (
             {
                 "count": alert.count,
@@ -45,14 +41,3 @@ def staff_alert_banner(context: template.Context) -> dict[str, Any]:
         )
         cache.set(ALERT_BANNER_CACHE_KEY, banner, ALERT_BANNER_TTL)
     return {"alert": None if banner == _NO_ALERT else banner}
-
-
-@register.simple_tag(takes_context=True)
-def submission_worker_warning_for(
-    context: template.Context, submission: Submission
-) -> WorkerWarning | None:
-    """``{% submission_worker_warning_for submission as worker_warning %}`` in the waiting part."""
-    user = _request_user(context)
-    if not isinstance(user, User):
-        return None
-    return submission_worker_warning(submission=submission, user=user)

@@ -11,7 +11,7 @@ from accounts.models import User
 from accounts.roles import ADMINISTRATOR, REVIEWER
 from accounts.services import user_set_role
 from accounts.tests.factories import UserFactory
-from monitoring import selectors
+from common import workers as common_workers
 
 WorkersSetter = Callable[[dict[str, list[str]] | Exception], list[float]]
 
@@ -65,7 +65,7 @@ def workers(monkeypatch: pytest.MonkeyPatch) -> WorkersSetter:
                 raise answer
             return answer
 
-        monkeypatch.setattr(selectors, "workers_ask", ask)
+        monkeypatch.setattr(common_workers, "workers_ask", ask)
         cache.clear()
         return calls
 

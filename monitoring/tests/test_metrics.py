@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from celery import current_app as celery_app
 from django.conf import settings
 from django.test import Client, override_settings
 from prometheus_client import CollectorRegistry, generate_latest
@@ -16,7 +17,6 @@ from accounts.models import User
 from accounts.tests.factories import UserFactory
 from annotation.models import Submission
 from learning.models import ModelVersion
-from portal.celery import app as celery_app
 
 from .conftest import WorkersSetter, english_client
 from .helpers import broker, feedback_on, finished_job, judged_item, parse, value

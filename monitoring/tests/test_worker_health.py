@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from annotation.models import Submission, Transcript
 from annotation.tests.conftest import celery_worker
-from monitoring import selectors
+from common import workers as common_workers
 
 from .conftest import WorkersSetter, english_client
 from .helpers import finished_job
@@ -128,8 +128,8 @@ def test_the_workers_answer_is_cached(user: User, workers: WorkersSetter) -> Non
     job = waiting_job(user)
     for _ in range(3):
         status(english_client(user), job)
-    assert calls == [selectors.WORKER_PING_TIMEOUT]
-    assert selectors.worker_health(refresh=True).workers == {}
+    assert calls == [common_workers.WORKER_PING_TIMEOUT]
+    assert common_workers.worker_health(refresh=True).workers == {}
     assert len(calls) == 2
 
 
@@ -137,7 +137,7 @@ def test_an_unreachable_broker_counts_as_no_worker(user: User, workers: WorkersS
     workers(ConnectionError("Error 111 connecting to 127.0.0.1:6379"))
     data = status(english_client(user), waiting_job(user))
     assert data["worker_warning"]["code"] == "no_worker"
-    health = selectors.worker_health()
+    health = common_workers.worker_health()
     assert "Error 111" in health.error
 
 
@@ -150,10 +150,10 @@ def real_broadcast(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARLURE_WARM_UP_MODELS", "")
 
 
-def _wait_for_consumers(queue: str, present: bool, timeout: float) -> selectors.WorkerHealth:
+def _wait_for_consumers(queue: str, present: bool, timeout: float) -> common_workers.WorkerHealth:
     deadline = time.monotonic() + timeout
     while True:
-        health = selectors.worker_health(refresh=True)
+        health = common_workers.worker_health(refresh=True)
         if bool(health.consumers(queue)) == present or time.monotonic() > deadline:
             return health
         time.sleep(0.5)

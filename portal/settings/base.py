@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "review",
     "monitoring",
     "corpora",
+    "pipeline",
     "api",
 ]
 
@@ -243,10 +244,10 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "api.pagination.NewestFirstPagination",
+    "DEFAULT_PAGINATION_CLASS": "common.rest.pagination.NewestFirstPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "common.rest.errors.exception_handler",
     # Per person (or per address without credentials); over the rate: 429 with Retry-After.
     # "uploads" also limits the expensive writes: new submissions and imports.
     "DEFAULT_THROTTLE_CLASSES": [
@@ -292,7 +293,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "api.schema.add_error_responses",
+        "common.rest.schema.add_error_responses",
     ],
 }
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from annotation.models import Prediction, Register
-from portal.text import control_characters_strip
+from common.text import control_characters_strip
 from review.models import Feedback, ReviewItem
 from review.targets import prediction_target
 

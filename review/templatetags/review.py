@@ -24,8 +24,8 @@ def feedback_control(
     """The control for the whole prediction, one of its sentences, or a segment's."""
     shown = prediction.label if prediction is not None else ""
     if prediction is not None and sentence is not None:
-        sentences = prediction.sentences or []
-        shown = sentences[sentence]["label"] if 0 <= sentence < len(sentences) else ""
+        sentences = prediction.sentence_list()
+        shown = sentences[sentence].label if 0 <= sentence < len(sentences) else ""
     where = "all" if sentence is None else f"s{sentence}"
     if segment is not None:
         where = f"seg{segment}"

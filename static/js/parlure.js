@@ -58,11 +58,7 @@
   if (result) {
     var delay = 300;
     var poll = function () {
-      fetch(result.dataset.pollUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-        .then(function (response) {
-          if (!response.ok) throw new Error("HTTP " + response.status);
-          return response.json();
-        })
+      window.Parlure.http.getJson(result.dataset.pollUrl)
         .then(function (data) {
           var announcer = document.getElementById("result-announcer");
           if (announcer && announcer.textContent !== data.status_label) {

@@ -9,15 +9,7 @@
   if (document.documentElement.hasAttribute("data-review-js")) return;
   document.documentElement.setAttribute("data-review-js", "");
 
-  function cookie(name) {
-    var match = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
-  function csrf(form) {
-    var field = form.querySelector("input[name=csrfmiddlewaretoken]");
-    return (field && field.value) || cookie("csrftoken");
-  }
+  var http = window.Parlure.http; // static/js/http.js
 
   function isTyping(element) {
     return element && (element.tagName === "TEXTAREA" || element.tagName === "INPUT" ||
@@ -26,20 +18,7 @@
 
   // POST JSON; resolves with {ok, status, data}; rejects only on a network failure.
   function postJson(url, form, payload) {
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {
-        "Content-Type": "application/json",
-        Accept: "application/json",
-        "X-CSRFToken": csrf(form),
-      },
-      body: JSON.stringify(payload),
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return { ok: response.ok, status: response.status, data: data };
-      });
-    });
+    return http.postJson(url, payload, http.csrfToken(form));
   }
 
   // --- Feedback: "Wrong register?" / "Wrong text?" ---------------------------------------------

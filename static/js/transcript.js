@@ -24,10 +24,7 @@
     return h ? h + ":" + String(m).padStart(2, "0") + ":" + s : String(m).padStart(2, "0") + ":" + s;
   }
 
-  function cookie(name) {
-    var match = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
-    return match ? decodeURIComponent(match[1]) : "";
-  }
+  var http = window.Parlure.http; // static/js/http.js
 
   function isTyping(element) {
     return element && (element.tagName === "TEXTAREA" || element.tagName === "INPUT" ||
@@ -248,7 +245,7 @@
   };
 
   Editor.prototype.csrf = function () {
-    return this.root.dataset.csrf || cookie("csrftoken");
+    return this.root.dataset.csrf || http.csrfToken(null);
   };
 
   // Saves go one after another: each one sends the version the previous one returned.
@@ -274,21 +271,8 @@
     }
     segment.setState("saving", this.msg.msgSaving);
     var url = this.root.dataset.saveUrlTemplate.replace("__INDEX__", segment.index);
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {
-        "Content-Type": "application/json",
-        Accept: "application/json",
-        "X-CSRFToken": this.csrf(),
-      },
-      body: JSON.stringify({ text: text, version: this.version }),
-    })
-      .then(function (response) {
-        return response.json().catch(function () { return {}; }).then(function (data) {
-          editor.onSaved(segment, text, response, data);
-        });
-      })
+    return http.postJson(url, { text: text, version: this.version }, this.csrf())
+      .then(function (answer) { editor.onSaved(segment, text, answer, answer.data); })
       .catch(function () { editor.failed(segment, ""); });
   };
 
@@ -348,11 +332,7 @@
     var delay = 500;
     var poll = function () {
       if (!document.contains(editor.root)) return;
-      fetch(editor.root.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-        .then(function (response) {
-          if (!response.ok) throw new Error("HTTP " + response.status);
-          return response.json();
-        })
+      http.getJson(editor.root.dataset.statusUrl)
         .then(function (data) {
           var fresh = editor.parse(data.html);
           if (data.finished && fresh && editor.isCurrent(fresh)) {

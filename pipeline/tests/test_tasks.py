@@ -2,11 +2,11 @@
 
 import pytest
 
-from annotation import tasks
 from annotation.models import Prediction, Submission
 from annotation.services import REASON_MODEL_ERROR
 from annotation.tests.factories import SubmissionFactory
 from parlure_ml.register import LABELS
+from pipeline.tasks import submissions as tasks
 
 pytestmark = pytest.mark.django_db
 

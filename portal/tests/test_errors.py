@@ -145,7 +145,7 @@ handler404 = portal.urls.handler404
 handler500 = portal.urls.handler500
 
 
-@pytest.mark.urls("api.tests.test_errors")
+@pytest.mark.urls("portal.tests.test_errors")
 def test_a_crash_under_the_api_is_a_json_500() -> None:
     client = Client(raise_request_exception=False)
 

@@ -1,4 +1,4 @@
-"""Celery tasks for imports: thin glue around corpora.services.imports.
+"""The job of an import: thin glue around corpora.services.imports.
 
 One task per batch, not one per text: each run claims a chunk of the batch's queued texts,
 queues the next run at once (so that a second worker can take the next chunk meanwhile), and
@@ -14,18 +14,15 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from annotation.classification import register_classify_many
-from annotation.services import (
-    REASON_MODEL_ERROR,
-    REASON_TOO_LONG,
-    prediction_record,
-    submission_fail,
-)
-from annotation.tasks import TRANSIENT_ERRORS
+from annotation.services import REASON_MODEL_ERROR, REASON_TOO_LONG, submission_fail
+from common import jobs
+from corpora.selectors import batch_texts_running
+from corpora.services.imports import import_batch_chunk_claim
 from parlure_ml.register.classifier import EXPLAIN_MAX_WORDS
 
-from .selectors import batch_texts_running
-from .services.imports import import_batch_chunk_claim
+from ..classification import register_classify_many
+from ..results import prediction_record
+from .submissions import TRANSIENT_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +35,7 @@ STALE_AFTER = timedelta(seconds=TIME_LIMIT + 60)
 
 
 @shared_task(
+    name=jobs.IMPORT_BATCH_CLASSIFY,
     acks_late=True,
     soft_time_limit=SOFT_TIME_LIMIT,
     time_limit=TIME_LIMIT,

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError
 
-from learning.selectors import champion_version
+from learning.champion import champion_pinned, champion_version_resolve
 from learning.services import model_directory
 from parlure_ml.register import RegisterClassifier, RegisterPrediction, get_classifier
 from parlure_ml.speech.transcriber import Transcript, get_transcriber
@@ -22,7 +22,7 @@ _champion: tuple[int, str, RegisterClassifier] | None = None
 
 def _champion_version() -> str | None:
     try:
-        return champion_version()
+        return champion_version_resolve()
     except DatabaseError:  # no tables yet (a command before `migrate`): the shipped champion
         return None
 
@@ -30,12 +30,13 @@ def _champion_version() -> str | None:
 def register_classifier() -> RegisterClassifier:
     """The current champion's classifier, reloaded when staff promote or roll back a version.
 
-    Asks the database which version is champion (one indexed query per job), so workers switch
-    without a restart. A pinned model (PARLURE_REGISTER_MODEL) or an empty mirror falls back to
-    parlure_ml's own choice (registry alias, else the shipped champion), loaded once.
+    Asks learning's resolver which version is champion (one indexed query per job, the registry
+    every few seconds), so workers switch without a restart, and follow a promotion made in the
+    registry (make train). A pinned model (PARLURE_REGISTER_MODEL) or an empty mirror falls back
+    to parlure_ml's own choice (the pinned directory, else the shipped champion), loaded once.
     """
     global _champion
-    version = None if os.environ.get("PARLURE_REGISTER_MODEL") else _champion_version()
+    version = None if champion_pinned() is not None else _champion_version()
     if version is None:
         return get_classifier()
     if _champion is not None and _champion[:2] == (os.getpid(), version):

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from annotation import tasks
 from annotation.models import AudioRecording, Prediction, Submission, Transcript
 from annotation.services import REASON_NO_SPEECH, audio_purge_expired
 from annotation.tests.audio_fixtures import wav_bytes
+from pipeline.tasks import submissions as tasks
 
 pytestmark = pytest.mark.django_db
 

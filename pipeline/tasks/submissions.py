@@ -1,4 +1,4 @@
-"""Celery tasks: thin glue that re-fetches by id, claims the row, and calls services.
+"""The jobs of one submission: classify a text, transcribe a recording, classify a transcript.
 
 Tasks are safe to run twice: a finished submission is left alone, and results are recorded under
 a row lock, so a re-delivered message (late acknowledgement after a worker died) never records a
@@ -17,26 +17,27 @@ from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from .classification import (
+from annotation.models import AudioRecording, Transcript
+from annotation.selectors import segments_to_classify
+from annotation.services import (
+    REASON_MODEL_ERROR,
+    REASON_TOO_LONG,
+    audio_missing_fail,
+    audio_purge_expired,
+    submission_fail,
+    submission_progress_update,
+    submission_start,
+    transcript_record,
+)
+from common import jobs
+
+from ..classification import (
     models_warm_up,
     register_classify,
     register_classify_many,
     speech_transcribe,
 )
-from .models import AudioRecording, Transcript
-from .selectors import segments_to_classify
-from .services import (
-    REASON_MODEL_ERROR,
-    REASON_TOO_LONG,
-    audio_missing_fail,
-    audio_purge_expired,
-    prediction_record,
-    submission_fail,
-    submission_progress_update,
-    submission_start,
-    transcript_predictions_record,
-    transcript_record,
-)
+from ..results import prediction_record, transcript_predictions_record
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
 @shared_task(
+    name=jobs.CLASSIFY_SUBMISSION,
     acks_late=True,
     # 20,000 characters take about 8 s on two cores; a worker that was just restarted also
     # loads the model first. The limits leave room for a busy machine (one minute was not).
@@ -92,6 +94,7 @@ class _ProgressReporter:
 
 
 @shared_task(
+    name=jobs.TRANSCRIBE_SUBMISSION,
     acks_late=True,
     # Ten minutes of audio take about two on two cores; the limits leave room for a busy machine.
     soft_time_limit=20 * 60,
@@ -124,6 +127,7 @@ def transcribe_submission_task(submission_id: int) -> None:
 
 
 @shared_task(
+    name=jobs.CLASSIFY_TRANSCRIPT,
     acks_late=True,
     soft_time_limit=120,
     time_limit=150,
@@ -155,7 +159,7 @@ def classify_transcript_task(transcript_id: int, version: int) -> None:
     )
 
 
-@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+@shared_task(name=jobs.AUDIO_PURGE_EXPIRED, acks_late=True, soft_time_limit=300, time_limit=360)
 def audio_purge_expired_task() -> int:
     """Run by Celery beat: recordings are not kept longer than AUDIO_RETENTION_HOURS."""
     deleted = audio_purge_expired()

@@ -4,9 +4,9 @@ import pytest
 
 from accounts.models import User
 from annotation.models import Segment, Transcript
-from annotation.services import prediction_record, transcript_predictions_record
 from annotation.tests.factories import SubmissionFactory
 from parlure_ml.register import RegisterPrediction
+from pipeline.results import prediction_record, transcript_predictions_record
 from review.models import ReviewItem
 from review.services import review_item_open_uncertain
 

@@ -13,8 +13,8 @@ from typing import Any, TextIO
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from annotation.classification import register_classifier
 from parlure_ml.register.classifier import SentencePrediction
+from pipeline.classification import register_classifier
 
 logger = logging.getLogger(__name__)
 

@@ -13,11 +13,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from annotation import classification
 from annotation.models import Prediction, Submission
 from annotation.services import REASON_MODEL_ERROR, REASON_TOO_LONG, REASON_WORKER_LOST
 from annotation.tests.factories import SubmissionFactory
-from corpora import tasks
 from corpora.models import Corpus, ImportBatch
 from corpora.selectors import batch_list_for_corpus, batch_progress
 from corpora.services import import_create
@@ -25,6 +23,8 @@ from corpora.services.imports import import_batch_chunk_claim
 from corpora.tests.factories import CorpusFactory, ImportBatchFactory
 from parlure_ml.register import LABELS
 from parlure_ml.register.classifier import EXPLAIN_MAX_WORDS
+from pipeline import classification
+from pipeline.tasks import imports as tasks
 
 FORMAL = "Je vous prie de bien vouloir agréer mes salutations distinguées."
 FAMILIAR = "Wesh frérot, t'as capté le délire ? C'est trop ouf."

@@ -8,20 +8,22 @@ from pathlib import Path
 import mlflow
 import pytest
 import torch
+from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 from safetensors.torch import load_file, save_file
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
-from annotation import classification, tasks
 from annotation.tests.factories import SubmissionFactory
-from learning import services
+from learning import champion, services
 from learning.models import ModelVersion, RetrainingRun
 from parlure_ml.register import tracking
 from parlure_ml.register.artifact import SHIPPED_DIR, ModelCard
 from parlure_ml.register.examples import Example
 from parlure_ml.register.train import Corrections
+from pipeline import classification
+from pipeline.tasks import submissions as tasks
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -139,6 +141,38 @@ def test_retraining_promotes_a_better_model_and_rollback_restores_the_old_one(
     assert registry_champion is not None
     assert str(registry_champion.version) == "1"
     assert _classify(user, "T'as vu le match hier soir ?") == "broken-head"
+
+
+def test_a_promotion_made_in_the_registry_alone_is_served_by_the_next_job(
+    registry: Path, user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _classify(user, "Bonjour à tous.") == "broken-head"
+    # As `make train` (its gate) or `registry promote` do: MLflow only, no models_sync.
+    card = ModelCard.read(SHIPPED_DIR)
+    mlflow_client = tracking.client()
+    mlflow.set_experiment(experiment_id=tracking.experiment_id(mlflow_client))
+    with mlflow.start_run() as run:
+        mlflow.log_artifacts(str(SHIPPED_DIR), tracking.ARTIFACT_PATH)
+    version = tracking.register(mlflow_client, run.info.run_id, {"version": card.version})
+    tracking.promote(mlflow_client, version)
+    monkeypatch.setattr(champion, "_registry_checked", None)  # the next check is due
+
+    assert _classify(user, "Bonjour à tous.") == card.version
+    assert ModelVersion.objects.get(is_champion=True).version == str(version)
+
+
+def test_the_monitoring_page_shows_the_registry_champion_before_the_models_page_opens(
+    registry: Path, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ModelVersion.objects.all().delete()  # a fresh portal: `make models` registered, none mirrored
+    monkeypatch.setattr(champion, "_registry_checked", None)
+    client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = client.get(reverse("monitoring:dashboard")).content.decode()
+
+    assert "<code>broken-head</code> (registry version 1)" in page
+    assert "no champion recorded" not in page
 
 
 def test_a_worse_candidate_stays_a_challenger_with_its_reason(
@@ -268,7 +302,7 @@ def test_without_database_tables_the_default_model_serves(monkeypatch: pytest.Mo
         raise DatabaseError("no such table: learning_modelversion")
 
     monkeypatch.delenv("PARLURE_REGISTER_MODEL", raising=False)
-    monkeypatch.setattr(classification, "champion_version", no_table)
+    monkeypatch.setattr(classification, "champion_version_resolve", no_table)
     monkeypatch.setattr(classification, "get_classifier", lambda: "the default classifier")
 
     assert classification.register_classifier() == "the default classifier"

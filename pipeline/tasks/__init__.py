@@ -1,0 +1,21 @@
+"""Celery tasks: thin glue that re-fetches by id, claims the row, and calls services.
+
+Each task keeps the name it had before it moved here (``common.jobs``), so messages already
+queued, the routes and the beat schedule in portal/celery.py keep working.
+"""
+
+from .imports import import_batch_classify_task
+from .submissions import (
+    audio_purge_expired_task,
+    classify_submission_task,
+    classify_transcript_task,
+    transcribe_submission_task,
+)
+
+__all__ = [
+    "audio_purge_expired_task",
+    "classify_submission_task",
+    "classify_transcript_task",
+    "import_batch_classify_task",
+    "transcribe_submission_task",
+]

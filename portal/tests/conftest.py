@@ -1,0 +1,5 @@
+"""Fixtures of the API tests, for the project-wide error handlers tested here."""
+
+from api.tests.conftest import key
+
+__all__ = ["key"]
