@@ -1,9 +1,9 @@
-"""Which words decided a sentence's register, from gradients: one pass per batch, not per word.
+"""Which words decided a sentence's register, from gradients: one batched pass, not one per word.
 
-Occlusion (``RegisterClassifier.explain_by_occlusion``) runs the model once more for every word of
-every sentence: the reference, but 6-7x the cost of the prediction itself. Here captum's layer
-integrated gradients attribute the label's log-probability to the token embeddings, with a few
-steps (``STEPS``) run as one batch: a forward and a backward pass over ``STEPS`` copies of the
+Occlusion (``PARLURE_EXPLAIN_METHOD=occlusion``, the reference) runs the model once more for
+every word of every sentence: 6-7x the cost of the prediction itself. Here captum's layer
+integrated gradients attribute the label's log-probability to the token embeddings, with
+``STEPS`` steps run as one batch: a forward and a backward pass over ``STEPS`` copies of the
 batch. Tokens are summed into the words they belong to, and weights are each word's share of
 the positive attribution, as occlusion's are: the page reads both the same way.
 
@@ -21,10 +21,11 @@ import numpy as np
 
 from parlure_ml.register.network import MAX_TOKENS, PASSAGE_PREFIX, batches_by_length
 
-# Integrated-gradients steps. One step (the gradient at the midpoint between "no words" and the
-# sentence, times the difference) agreed with occlusion as well as 2, 4 or 8 steps on the top
-# words, for a forward and a backward pass (bench/explanations.py; docs/model-card.md).
-STEPS = 1
+# Integrated-gradients steps, run as one batch. One step (the gradient at the midpoint) vanishes
+# on sentences the model is sure of (their log-probability is flat there) and leaves them with no
+# words; four gave the same top words as eight on the sentences checked, for half the cost
+# (bench/explanations.py; docs/model-card.md).
+STEPS = 4
 
 
 @dataclass(frozen=True)

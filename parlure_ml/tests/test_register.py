@@ -108,6 +108,16 @@ def test_the_words_that_decided_are_returned(
     assert all(0 < e.weight <= 1 for e in sentence.explanation)
 
 
+def test_a_sentence_the_model_is_sure_of_still_gets_its_words(classifier: RegisterClassifier):
+    # Integrated gradients with too few steps vanish where the probability is flat (near 1).
+    [prediction] = classifier.predict([SOUTENU[1]], explain=True)
+
+    [sentence] = prediction.sentences
+    assert sentence.scores["soutenu"] > 0.95
+    words = {SOUTENU[1][e.start : e.end] for e in sentence.explanation}
+    assert words & {"Veuillez", "Maître", "assurance", "haute", "considération"}
+
+
 def test_an_unknown_explanation_method_is_refused(classifier, monkeypatch):
     monkeypatch.setenv("PARLURE_EXPLAIN_METHOD", "magic")
 
