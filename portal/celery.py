@@ -39,6 +39,7 @@ app.conf.update(
         jobs.CLASSIFY_TRANSCRIPT: {"queue": "nlp"},
         jobs.TRANSCRIBE_SUBMISSION: {"queue": "asr"},
         jobs.AUDIO_PURGE_EXPIRED: {"queue": "nlp"},
+        jobs.RECONCILE: {"queue": "nlp"},
         # An import's texts, by chunks of one model call each: text classification.
         jobs.IMPORT_BATCH_CLASSIFY: {"queue": "nlp"},
         # Training needs minutes and GBs: a queue of its own, so classification never waits.
@@ -46,6 +47,8 @@ app.conf.update(
         "learning.tasks.retraining_check_task": {"queue": "training"},
     },
     beat_schedule={
+        # No job lost, none stuck: jobs whose message is gone are sent again (pipeline/reconciler).
+        "reconcile-jobs": {"task": jobs.RECONCILE, "schedule": 30},
         # Voice recordings are personal data: none outlives AUDIO_RETENTION_HOURS by much.
         "purge-expired-audio": {
             "task": jobs.AUDIO_PURGE_EXPIRED,

@@ -68,6 +68,11 @@ class Submission(models.Model):
     # submission the first click created, instead of a duplicate.
     client_token = models.UUIDField(_("form token"), null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The worker process that holds a running job ("host:pid"), and its last sign of life: a job
+    # whose worker went silent longer than PARLURE_JOB_LEASE_SECONDS is sent again
+    # (pipeline.reconciler). For a queued job, when its message was last sent.
+    claimed_by = models.CharField(_("claimed by"), max_length=100, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     # Share of the work done, 0 to 1, while a long job (a transcription) runs.
     progress = models.FloatField(_("progress"), default=0.0)
     current_prediction = models.OneToOneField(

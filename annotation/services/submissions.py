@@ -4,6 +4,7 @@ Each state change happens inside one transaction on a locked row, so that a dupl
 duplicate click or a re-delivered message cannot record a result twice.
 """
 
+import datetime
 import logging
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from accounts.models import User
 from annotation.models import Prediction, Submission
 from annotation.predictions import PredictedSentence, sentences_dump
 from common import jobs
-from common.jobs import job_enqueue
+from common.jobs import holder_is_gone, job_enqueue
 from common.text import control_characters_strip
 
 if TYPE_CHECKING:
@@ -90,23 +91,63 @@ def _enqueue_classification(submission: Submission) -> None:
 
 
 @transaction.atomic
-def submission_start(*, submission_id: int) -> Submission | None:
-    """Claim a submission for processing. None means there is nothing (more) to do.
+def submission_start(
+    *, submission_id: int, worker: str = "", takeover: bool = False
+) -> Submission | None:
+    """Claim a submission for processing by `worker` ("host:pid"). None: nothing (more) to do.
 
-    A submission found RUNNING was being processed by a worker that died (late acknowledgement
-    gave its message to us): it is taken over, up to PARLURE_MAX_ATTEMPTS times.
+    A submission found RUNNING is taken over, up to PARLURE_MAX_ATTEMPTS times, when its
+    holder is gone: a process of this host that no longer runs (its worker died and late
+    acknowledgement gave us its message), a holder silent past its lease (the reconciler sent
+    it again), or `takeover` (the caller knows: a retry of our own, a stale import chunk).
+    Otherwise another worker is on it and this message is a duplicate: None.
     """
     submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
     if submission is None or submission.is_finished:
+        return None
+    now = timezone.now()
+    if submission.status == Submission.Status.RUNNING and not (
+        takeover or _holder_lost(submission, worker, now)
+    ):
+        logger.info(
+            "submission %s is running in %s: duplicate message",
+            submission_id,
+            submission.claimed_by,
+        )
         return None
     if submission.attempts >= settings.PARLURE_MAX_ATTEMPTS:
         submission_mark_failed(submission, REASON_WORKER_LOST)
         return None
     submission.status = Submission.Status.RUNNING
     submission.attempts += 1
-    submission.started_at = timezone.now()
-    submission.save(update_fields=["status", "attempts", "started_at"])
+    submission.started_at = now
+    submission.claimed_by = worker
+    submission.heartbeat_at = now
+    submission.save(
+        update_fields=["status", "attempts", "started_at", "claimed_by", "heartbeat_at"]
+    )
     return submission
+
+
+def _holder_lost(submission: Submission, worker: str, now: datetime.datetime) -> bool:
+    if (
+        not submission.claimed_by
+        or submission.claimed_by == worker
+        or holder_is_gone(submission.claimed_by)
+    ):
+        return True
+    lease = datetime.timedelta(seconds=settings.PARLURE_JOB_LEASE_SECONDS)
+    return submission.heartbeat_at is None or submission.heartbeat_at < now - lease
+
+
+def submission_heartbeat(*, submission_id: int, worker: str) -> bool:
+    """The job's holder is alive. False when the job is no longer this worker's to run."""
+    return (
+        Submission.objects.filter(
+            pk=submission_id, status=Submission.Status.RUNNING, claimed_by=worker
+        ).update(heartbeat_at=timezone.now())
+        == 1
+    )
 
 
 @transaction.atomic

@@ -34,6 +34,9 @@ from .submissions import prediction_values, submission_mark_failed, text_clean
 logger = logging.getLogger(__name__)
 
 REASON_NO_SPEECH = gettext_noop("No speech was detected in this recording.")
+REASON_SPEECH_MODEL_ERROR = gettext_noop(
+    "The speech model could not transcribe this recording. The team has been told."
+)
 REASON_AUDIO_GONE = gettext_noop("The recording was deleted before it could be transcribed.")
 
 
@@ -45,7 +48,7 @@ def transcript_text(segments: Sequence[Segment]) -> str:
 def submission_progress_update(*, submission_id: int, progress: float) -> bool:
     """Record how far a job is. Returns False when it should stop (cancelled or gone)."""
     updated = Submission.objects.filter(pk=submission_id, status=Submission.Status.RUNNING).update(
-        progress=max(0.0, min(1.0, progress))
+        progress=max(0.0, min(1.0, progress)), heartbeat_at=timezone.now()
     )
     return updated == 1
 
@@ -106,7 +109,8 @@ def transcript_record(*, submission_id: int, result: SpeechTranscript) -> Transc
     )
     submission.text = transcript_text(stored)
     submission.progress = 1.0
-    submission.save(update_fields=["text", "progress"])
+    submission.heartbeat_at = timezone.now()  # classification follows: the job is alive
+    submission.save(update_fields=["text", "progress", "heartbeat_at"])
     _enqueue_transcript_classification(transcript)
     return transcript
 

@@ -25,7 +25,7 @@ from annotation.models import AudioRecording, Submission
 from annotation.services import submission_create_audio, submission_start
 from annotation.uploads import file_too_large_message
 from common import jobs
-from common.jobs import job_enqueue
+from common.jobs import job_enqueue, worker_identity
 from corpora.archives import ArchiveReader
 from corpora.imports import Problem, ProblemLog, import_format, text_import_read
 from corpora.models import Corpus, ImportBatch
@@ -232,5 +232,11 @@ def import_batch_chunk_claim(
             break
         taken.append(pk)
         total += words
-    # The single job's own write path: same states, attempts and takeover rules.
-    return [s for pk in taken if (s := submission_start(submission_id=pk)) is not None]
+    # The single job's own write path: same states, attempts and takeover rules (the stale ones
+    # were chosen above, so they are taken over).
+    worker = worker_identity()
+    return [
+        s
+        for pk in taken
+        if (s := submission_start(submission_id=pk, worker=worker, takeover=True)) is not None
+    ]

@@ -9,6 +9,7 @@ from .submissions import (
     audio_purge_expired_task,
     classify_submission_task,
     classify_transcript_task,
+    jobs_reconcile_task,
     transcribe_submission_task,
 )
 
@@ -17,5 +18,6 @@ __all__ = [
     "classify_submission_task",
     "classify_transcript_task",
     "import_batch_classify_task",
+    "jobs_reconcile_task",
     "transcribe_submission_task",
 ]

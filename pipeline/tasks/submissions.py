@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
@@ -21,6 +21,7 @@ from annotation.models import AudioRecording, Transcript
 from annotation.selectors import segments_to_classify
 from annotation.services import (
     REASON_MODEL_ERROR,
+    REASON_SPEECH_MODEL_ERROR,
     REASON_TOO_LONG,
     audio_missing_fail,
     audio_purge_expired,
@@ -37,6 +38,8 @@ from ..classification import (
     register_classify_many,
     speech_transcribe,
 )
+from ..heartbeat import heartbeat
+from ..reconciler import jobs_reconcile
 from ..results import prediction_record, transcript_predictions_record
 
 logger = logging.getLogger(__name__)
@@ -46,6 +49,7 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
 @shared_task(
+    bind=True,
     name=jobs.CLASSIFY_SUBMISSION,
     acks_late=True,
     # 20,000 characters take about 8 s on two cores; a worker that was just restarted also
@@ -56,20 +60,25 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
     retry_backoff=2,
     max_retries=3,
 )
-def classify_submission_task(submission_id: int) -> None:
-    submission = submission_start(submission_id=submission_id)
+def classify_submission_task(self: Task, submission_id: int) -> None:
+    worker = jobs.worker_identity()
+    # A retry of this task (a passing database error) takes its own job over.
+    submission = submission_start(
+        submission_id=submission_id, worker=worker, takeover=self.request.retries > 0
+    )
     if submission is None:
         return
-    try:
-        result, latency_ms = register_classify(submission.text)
-    except SoftTimeLimitExceeded:
-        submission_fail(submission_id=submission_id, reason=REASON_TOO_LONG)
-        return
-    except Exception:
-        # A model error is deterministic for this input: retrying would fail the same way.
-        logger.exception("classification of submission %s failed", submission_id)
-        submission_fail(submission_id=submission_id, reason=REASON_MODEL_ERROR)
-        return
+    with heartbeat(submission_id=submission_id, worker=worker):
+        try:
+            result, latency_ms = register_classify(submission.text)
+        except SoftTimeLimitExceeded:
+            submission_fail(submission_id=submission_id, reason=REASON_TOO_LONG)
+            return
+        except Exception:
+            # A model error is deterministic for this input: retrying would fail the same way.
+            logger.exception("classification of submission %s failed", submission_id)
+            submission_fail(submission_id=submission_id, reason=REASON_MODEL_ERROR)
+            return
     prediction_record(submission_id=submission_id, result=result, latency_ms=latency_ms)
 
 
@@ -94,6 +103,7 @@ class _ProgressReporter:
 
 
 @shared_task(
+    bind=True,
     name=jobs.TRANSCRIBE_SUBMISSION,
     acks_late=True,
     # Ten minutes of audio take about two on two cores; the limits leave room for a busy machine.
@@ -103,26 +113,32 @@ class _ProgressReporter:
     retry_backoff=5,
     max_retries=3,
 )
-def transcribe_submission_task(submission_id: int) -> None:
-    submission = submission_start(submission_id=submission_id)
+def transcribe_submission_task(self: Task, submission_id: int) -> None:
+    worker = jobs.worker_identity()
+    submission = submission_start(
+        submission_id=submission_id, worker=worker, takeover=self.request.retries > 0
+    )
     if submission is None:
         return
     recording = AudioRecording.objects.filter(submission_id=submission_id).first()
     if recording is None or not recording.is_available:
         audio_missing_fail(submission_id=submission_id)
         return
-    try:
-        result = speech_transcribe(Path(recording.file.path), _ProgressReporter(submission_id))
-    except JobCancelled:
-        logger.info("transcription of submission %s cancelled", submission_id)
-        return
-    except SoftTimeLimitExceeded:
-        submission_fail(submission_id=submission_id, reason=REASON_TOO_LONG)
-        return
-    except Exception:
-        logger.exception("transcription of submission %s failed", submission_id)
-        submission_fail(submission_id=submission_id, reason=REASON_MODEL_ERROR)
-        return
+    with heartbeat(submission_id=submission_id, worker=worker):
+        try:
+            result = speech_transcribe(Path(recording.file.path), _ProgressReporter(submission_id))
+        except JobCancelled:
+            logger.info("transcription of submission %s cancelled", submission_id)
+            return
+        except SoftTimeLimitExceeded:
+            submission_fail(submission_id=submission_id, reason=REASON_TOO_LONG)
+            return
+        except TRANSIENT_ERRORS:
+            raise  # a passing database error (the progress report): retried with backoff
+        except Exception:
+            logger.exception("transcription of submission %s failed", submission_id)
+            submission_fail(submission_id=submission_id, reason=REASON_SPEECH_MODEL_ERROR)
+            return
     transcript_record(submission_id=submission_id, result=result)
 
 
@@ -146,6 +162,8 @@ def classify_transcript_task(transcript_id: int, version: int) -> None:
     texts = [transcript.submission.text, *[segment.text for segment in segments]]
     try:
         [whole, *parts], latency_ms = register_classify_many(texts)
+    except TRANSIENT_ERRORS:
+        raise
     except Exception:
         logger.exception("classification of transcript %s failed", transcript_id)
         submission_fail(submission_id=transcript.submission_id, reason=REASON_MODEL_ERROR)
@@ -175,3 +193,19 @@ def _warm_up_models(**_kwargs: Any) -> None:
     names = settings.PARLURE_WARM_UP_MODELS
     if names:
         threading.Thread(target=models_warm_up, args=(names,), name="warm-up", daemon=True).start()
+
+
+@shared_task(name=jobs.RECONCILE, soft_time_limit=50, time_limit=60)
+def jobs_reconcile_task() -> int:
+    """Run by Celery beat, and once by each worker as it starts: send lost jobs again."""
+    return jobs_reconcile().total
+
+
+@worker_ready.connect
+def _reconcile_at_start(**_kwargs: Any) -> None:
+    # A worker that starts after a crash (its own, or the broker's) sends the lost jobs at once
+    # instead of waiting for beat. Through the queue, so this process's start is not delayed.
+    try:
+        jobs.job_send(jobs.RECONCILE)
+    except jobs.JobQueueUnavailable:
+        logger.warning("the broker is unreachable: no reconciliation at start")

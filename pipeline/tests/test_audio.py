@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from annotation.models import AudioRecording, Prediction, Submission, Transcript
-from annotation.services import REASON_NO_SPEECH, audio_purge_expired
+from annotation.services import REASON_NO_SPEECH, REASON_SPEECH_MODEL_ERROR, audio_purge_expired
 from annotation.tests.audio_fixtures import wav_bytes
 from pipeline.tasks import submissions as tasks
 
@@ -389,3 +390,50 @@ def test_a_transcript_cannot_be_corrected_before_its_job_is_done(
     )
     assert response.status_code == 400
     assert "tant que son traitement n\u2019est pas terminé" in response.json()["error"]
+
+
+def test_a_passing_database_error_during_a_transcription_is_retried_not_failed(
+    member_client: Client, french_wav: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the database drops its connection once while the transcription reports progress
+    real_transcribe = tasks.speech_transcribe
+    calls: list[int] = []
+
+    def flaky(path: Path, on_progress: Callable[[float], None]) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_transcribe(path, on_progress)
+
+    monkeypatch.setattr(tasks, "speech_transcribe", flaky)
+    _upload(member_client, "a.wav", french_wav.read_bytes())
+    submission = Submission.objects.get()
+
+    # When the task runs (eagerly, with its retries)
+    tasks.transcribe_submission_task.apply(args=(submission.pk,))
+
+    # Then it was tried again and the transcript is stored, not "the model could not process
+    # this text"
+    submission.refresh_from_db()
+    assert len(calls) == 2
+    assert submission.failure_reason == ""
+    assert Transcript.objects.filter(submission=submission).count() == 1
+    assert submission.attempts == 2
+
+
+def test_a_speech_model_error_says_it_was_the_recording(
+    member_client: Client, french_wav: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(path: Path, on_progress: Callable[[float], None]) -> Any:
+        raise RuntimeError("CTranslate2: unsupported")
+
+    monkeypatch.setattr(tasks, "speech_transcribe", broken)
+    _upload(member_client, "a.wav", french_wav.read_bytes())
+    submission = Submission.objects.get()
+
+    tasks.transcribe_submission_task(submission.pk)
+
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.FAILED
+    assert submission.failure_reason == REASON_SPEECH_MODEL_ERROR
+    assert "text" not in submission.failure_reason

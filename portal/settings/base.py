@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that its process_exception sees a job that could not be sent first.
+    "portal.middleware.JobQueueUnavailableMiddleware",
 ]
 
 # --- Content-Security-Policy and Permissions-Policy, in every environment (tests included) -------
@@ -197,8 +199,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     # A message not acknowledged within this time is given to another worker: it must exceed the
-    # longest task (acks are late), or long jobs would run twice.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+    # longest task's hard limit (acks are late; a transcription may take 25 minutes), or long
+    # jobs would run twice. Not much more: it is also how long a dead worker's message waits in
+    # Redis; the reconciler (pipeline/reconciler.py) sends such a job again after its lease, so
+    # re-delivery does not wait for it (docs/operations.md).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 30 * 60}
 
 # --- Parlure ------------------------------------------------------------------------------------
 PARLURE_TEXT_MAX_CHARS = env.int("PARLURE_TEXT_MAX_CHARS", default=20_000)
@@ -224,6 +229,13 @@ PARLURE_WARM_UP_MODELS: list[str] = env.list(
 PARLURE_UNCERTAIN_BELOW = env.float("PARLURE_UNCERTAIN_BELOW", default=0.6)
 # A job re-delivered this many times (its worker died each time) fails instead of looping.
 PARLURE_MAX_ATTEMPTS = env.int("PARLURE_MAX_ATTEMPTS", default=3)
+# A running job's worker writes a sign of life every PARLURE_JOB_HEARTBEAT_SECONDS; one silent
+# for PARLURE_JOB_LEASE_SECONDS is lost (its worker died whole) and is sent again. A queued job
+# whose queue has been empty for PARLURE_RESEND_QUEUED_AFTER_SECONDS lost its message (a broker
+# restarted without persistence) and is sent again. See pipeline/reconciler.py.
+PARLURE_JOB_HEARTBEAT_SECONDS = env.int("PARLURE_JOB_HEARTBEAT_SECONDS", default=10)
+PARLURE_JOB_LEASE_SECONDS = env.int("PARLURE_JOB_LEASE_SECONDS", default=60)
+PARLURE_RESEND_QUEUED_AFTER_SECONDS = env.int("PARLURE_RESEND_QUEUED_AFTER_SECONDS", default=60)
 
 # --- Cache: API throttling counters. Shared by every process when CACHE_URL names Redis. ---------
 # An empty variable counts as unset (compose and deployment files often pass CACHE_URL= through).
