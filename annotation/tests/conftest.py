@@ -23,17 +23,22 @@ from parlure_ml.speech.synth import SHORT_FRENCH, synthesize
 
 
 @contextmanager
-def celery_worker(queues: str) -> Iterator[subprocess.Popen[bytes]]:
+def celery_worker(
+    queues: str, broker_url: str | None = None, env_extra: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     """A worker process on `queues`, connected to this test run's database and broker."""
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # nothing left from earlier runs
+    broker_url = broker_url or settings.CELERY_BROKER_URL
+    if broker_url == settings.CELERY_BROKER_URL:
+        redis.Redis.from_url(broker_url).flushdb()  # nothing left from earlier runs
     db = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_BROKER_URL": broker_url,
         # Recordings are written by the web process and read by the worker: one folder for both.
         "PARLURE_AUDIO_ROOT": str(settings.PARLURE_AUDIO_ROOT),
+        **(env_extra or {}),
     }
     process = subprocess.Popen(
         [
@@ -61,11 +66,12 @@ def celery_worker(queues: str) -> Iterator[subprocess.Popen[bytes]]:
     try:
         yield process
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        if process.poll() is None:  # a chaos test may have killed it already
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture

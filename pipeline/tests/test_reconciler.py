@@ -23,7 +23,6 @@ from annotation.services import submission_start
 from annotation.tests.factories import SubmissionFactory
 from common import jobs
 from pipeline.reconciler import jobs_reconcile
-from portal.celery import app as portal_app
 
 LONG_AGO = datetime.timedelta(minutes=10)
 
@@ -211,23 +210,24 @@ def test_a_worker_that_starts_runs_the_jobs_whose_messages_were_lost(
 
 
 @pytest.fixture
-def broker_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def broker_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[Celery]:
     """For this test, jobs are sent to a Redis port where nothing listens (a real refusal)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     # Celery reads CELERY_BROKER_URL from the environment before its configuration.
+    portal_app = current_app._get_current_object()  # type: ignore[attr-defined]
     monkeypatch.setenv("CELERY_BROKER_URL", f"redis://127.0.0.1:{port}/0")
     Celery("unreachable", set_as_current=True).set_current()
     try:
-        yield
+        yield portal_app
     finally:
         portal_app.set_current()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_the_broker_down_a_text_gets_a_clear_503_and_runs_once_it_is_back(
-    member_client: Client, broker_down: None, broker: redis.Redis, monkeypatch: pytest.MonkeyPatch
+    member_client: Client, broker_down: Celery, broker: redis.Redis, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     response = member_client.post(reverse("annotation:submission_new"), {"text": "Salut, ça va ?"})
 
@@ -241,14 +241,14 @@ def test_with_the_broker_down_a_text_gets_a_clear_503_and_runs_once_it_is_back(
     # Once the broker is back, the reconciler sends it: nobody sends the text again.
     Submission.objects.update(heartbeat_at=timezone.now() - LONG_AGO)
     monkeypatch.setenv("CELERY_BROKER_URL", settings.CELERY_BROKER_URL)
-    portal_app.set_current()
+    broker_down.set_current()  # the portal's app
     assert jobs_reconcile().queued_resent == 1
     assert sent(broker, "nlp") == [(jobs.CLASSIFY_SUBMISSION, [saved.pk])]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_the_broker_down_the_api_answers_503_in_its_error_format(
-    user: User, broker_down: None
+    user: User, broker_down: Celery
 ) -> None:
     from annotation.tests.api_fixtures import api_client
 
