@@ -52,8 +52,10 @@ _CHARACTERS = str.maketrans(
 )
 # Inside quotes, French puts a space ("« oui »"), English does not: one form, no inner space.
 _QUOTE_INNER = re.compile(r'"\s*([^"]*?)\s*"')
-# Before ; : ! ? French puts a space, many people type none: one form, no space.
-_SPACE_BEFORE = re.compile(r"\s+([;:!?])")
+# Before ; : ! ? French puts a space, many people type none: one form, French spacing, the form
+# every training sentence uses ("Bonjour !"). A colon only when a space or the end follows, so
+# "8:30" and addresses keep theirs.
+_NO_SPACE_BEFORE = re.compile(r"(?<=[\w\"')\]])([;!?]|:(?=\s|$))")
 # Emoji and pictographs (with their skin-tone modifiers and variation selectors).
 _EMOJI = re.compile(
     "[\U0001f300-\U0001faff\u2600-\u27bf\U0001f1e6-\U0001f1ff]"
@@ -65,7 +67,7 @@ _REPEATED = re.compile(r"(\S)(?:\s*\1){2,}")
 
 def normalize(text: str, emoji: str = "keep") -> str:
     """The plain typography of `text`: straight apostrophes and quotes, "..." for "…", plain
-    single spaces, no space before ; : ! ? or inside quotes; emoji kept or mapped to one.
+    single spaces, one space before ; : ! ? and none inside quotes; emoji kept or mapped to one.
 
     Idempotent: normalize(normalize(t)) == normalize(t).
     """
@@ -76,7 +78,7 @@ def normalize(text: str, emoji: str = "keep") -> str:
         text = _EMOJI.sub(f" {EMOJI_TOKEN} ", text)
     text = " ".join(text.split())
     text = _QUOTE_INNER.sub(r'"\1"', text)
-    text = _SPACE_BEFORE.sub(r"\1", text)
+    text = _NO_SPACE_BEFORE.sub(r" \1", text)
     return _REPEATED.sub(_first_emoji, text)
 
 

@@ -18,9 +18,14 @@ from parlure_ml.register.normalize import EMOJI_TOKEN, normalize
         ("Il a dit \u00ab\u00a0oui\u00a0\u00bb.", 'Il a dit "oui".'),
         ("Il a dit \u201coui\u201d.", 'Il a dit "oui".'),
         ("Et puis\u2026 rien", "Et puis... rien"),
-        ("Vraiment\u202f?", "Vraiment?"),
-        ("Attention\u00a0: travaux", "Attention: travaux"),
-        ("Bonjour !", "Bonjour!"),
+        ("Vraiment\u202f?", "Vraiment ?"),
+        ("Attention\u00a0: travaux", "Attention : travaux"),
+        ("Bonjour!", "Bonjour !"),
+        ("Bonjour !", "Bonjour !"),
+        (
+            "Rendez-vous à 8:30, voir https://exemple.fr",
+            "Rendez-vous à 8:30, voir https://exemple.fr",
+        ),
         ("  trop   de\t\nblancs  ", "trop de blancs"),
         ("un\u2009000 euros", "un 000 euros"),
         ("Paris \u2014 la ville", "Paris - la ville"),
@@ -37,11 +42,12 @@ def test_curly_and_straight_apostrophes_give_one_text():
 
 def test_emoji_are_kept_and_a_run_of_one_emoji_counts_once():
     assert normalize("trop bien 😂😂😂") == "trop bien 😂"
+    assert normalize("trop bien 😂😂😂 !") == "trop bien 😂 !"
     assert normalize("merci 🙏 à tous 🎉") == "merci 🙏 à tous 🎉"
 
 
 def test_repeated_punctuation_is_not_an_emoji_run():
-    assert normalize("Quoi ?!!!") == "Quoi?!!!"
+    assert normalize("Quoi ?!!!") == "Quoi ?!!!"
 
 
 def test_emoji_can_be_mapped_to_one_token():
