@@ -28,7 +28,7 @@ from parlure_ml.register.normalize import EMOJI_TOKEN, normalize
         ),
         ("  trop   de\t\nblancs  ", "trop de blancs"),
         ("un\u2009000 euros", "un 000 euros"),
-        ("Paris \u2014 la ville", "Paris - la ville"),
+        ("\u2014 Tu viens ? \u2014 Oui.", "\u2014 Tu viens ? \u2014 Oui."),
         ("mot\u200bcollé", "motcollé"),
     ],
 )
