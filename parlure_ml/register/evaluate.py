@@ -1,8 +1,9 @@
 """Evaluate a register model (`make evaluate`): `python -m parlure_ml.register.evaluate`.
 
 Per-class precision, recall and F1 on the held-out test split, its lower-case unpunctuated copy,
-the independent set and its copy; calibration (ECE and a reliability table); what the
-uncertainty threshold does; and the most confident mistakes, where to look first.
+each independent set and its copy (and, for those, per genre and per sentence length);
+calibration (ECE and a reliability table); what the uncertainty threshold does; and the most
+confident mistakes, where to look first.
 """
 
 from __future__ import annotations
@@ -69,6 +70,18 @@ def describe(
     return "\n".join(lines)
 
 
+def describe_groups(key: str, groups: dict[str, dict[str, Any]]) -> str:
+    """One line per genre or length bucket; the lowest macro-F1 first, where to look."""
+    title = "genre (form where the set has no genre column)" if key == "genre" else "length (words)"
+    lines = [f"  by {title}:"]
+    for name, values in sorted(groups.items(), key=lambda item: item[1]["macro_f1"]):
+        lines.append(
+            f"    {name:>14}: n={values['n']:3d}  macro-F1 {values['macro_f1']:.3f}  "
+            f"accuracy {values['accuracy']:.3f}"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -87,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         targets = np.array([LABELS.index(e.label) for e in examples])
         reports[name] = result = evaluation.scored(examples, probs)
         print(describe(name, result, probs, targets, args.threshold))
+        if name.startswith("independent"):
+            for key in ("genre", "length"):
+                result[f"by_{key}"] = groups = evaluation.breakdown(examples, probs, key)
+                print(describe_groups(key, groups))
     if args.json:
         args.json.write_text(json.dumps(reports, ensure_ascii=False, indent=1))
     return 0

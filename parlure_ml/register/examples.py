@@ -25,6 +25,7 @@ class Example:
     label: str
     source: str = ""
     variant: str = "original"
+    genre: str = ""  # independent sets: the "genre" column, or "form" where there is none
 
 
 def bare(text: str) -> str:
@@ -48,7 +49,10 @@ def load_splits(path: Path = DATASET_CSV) -> dict[str, list[Example]]:
 def load_independent(path: Path = INDEPENDENT_TSV) -> list[Example]:
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
-        return [Example(r["text"], r["label"], path.stem) for r in reader]
+        return [
+            Example(r["text"], r["label"], path.stem, genre=r.get("genre") or r.get("form") or "")
+            for r in reader
+        ]
 
 
 def evaluation_texts() -> list[str]:
@@ -59,7 +63,7 @@ def evaluation_texts() -> list[str]:
 def bare_copies(examples: list[Example]) -> list[Example]:
     """The lower-case, unpunctuated version of every original sentence."""
     return [
-        Example(bare(e.text), e.label, e.source, "bare")
+        Example(bare(e.text), e.label, e.source, "bare", e.genre)
         for e in examples
         if e.variant == "original"
     ]

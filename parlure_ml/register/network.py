@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from parlure_ml.paths import E5_SUBDIR, default_model_dir, force_offline
+from parlure_ml.register.normalize import normalize
 
 if TYPE_CHECKING:
     import torch
@@ -48,7 +49,11 @@ def load_backbone(model_dir: Path | None = None) -> tuple[BertModel, Tokenizer]:
 
 
 class Batcher:
-    """Turns texts into padded id/mask tensors, e5-style: `<s> passage: text </s>`."""
+    """Turns texts into padded id/mask tensors, e5-style: `<s> passage: text </s>`.
+
+    Every text is normalized first (`normalize.py`): this is the one way into the encoder, for
+    training and inference alike, so typography can never tell them apart.
+    """
 
     def __init__(self, tokenizer: Tokenizer, bos_id: int, eos_id: int, pad_id: int) -> None:
         self.tokenizer = tokenizer
@@ -61,7 +66,7 @@ class Batcher:
 
     def ids(self, texts: Sequence[str]) -> list[list[int]]:
         encodings = self.tokenizer.encode_batch(
-            [PASSAGE_PREFIX + t for t in texts], add_special_tokens=False
+            [PASSAGE_PREFIX + normalize(t) for t in texts], add_special_tokens=False
         )
         return [[self.bos_id, *e.ids[: MAX_TOKENS - 2], self.eos_id] for e in encodings]
 

@@ -26,11 +26,11 @@ import numpy as np
 
 from parlure_ml.register import evaluation, tracking
 from parlure_ml.register.artifact import RUNS_DIR, backbone_sha256, save
+from parlure_ml.register.augment import raw_variant
 from parlure_ml.register.examples import (
     DATASET_CSV,
     LABELS,
     Example,
-    bare,
     file_sha256,
     load_splits,
 )
@@ -56,7 +56,9 @@ class TrainConfig:
     lora_alpha: int = 16
     lora_dropout: float = 0.1
     target_modules: tuple[str, ...] = ("query", "key", "value", "dense")
-    bare_augment: float = 0.25  # share of training sentences shown lower-case and unpunctuated
+    # Share of training sentences shown in a raw form (augment.py): lower-case and unpunctuated,
+    # lower-case only, without end punctuation, or typeset.
+    raw_augment: float = 0.3
     seed: int = 13
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -120,8 +122,8 @@ def finetune(
         for start in range(0, len(order), config.batch_size):
             batch = [train[i] for i in order[start : start + config.batch_size]]
             texts = [
-                bare(e.text)
-                if e.variant == "original" and rng.random() < config.bare_augment
+                raw_variant(e.text, rng)
+                if e.variant == "original" and rng.random() < config.raw_augment
                 else e.text
                 for e in batch
             ]

@@ -170,3 +170,13 @@ def test_int8_quantization_is_available_and_says_so(model_dir):
 
     assert prediction.model_version.endswith("+int8")
     assert math.isclose(sum(prediction.scores.values()), 1.0, abs_tol=1e-3)
+
+
+def test_typeset_and_typed_text_get_the_same_prediction(classifier: RegisterClassifier):
+    typed = "J'ai dit \"non\"... T'es sérieux ?"
+    typeset = "J\u2019ai dit \u00ab\u00a0non\u00a0\u00bb\u2026 T\u2019es sérieux\u202f?"
+
+    [plain, printed] = classifier.predict([typed, typeset])
+
+    assert printed.scores == plain.scores
+    assert printed.top_label == plain.top_label
