@@ -26,11 +26,7 @@ class WorkerWarning(TypedDict):
 def submission_queue(submission: Submission) -> str:
     """The queue a job in progress waits on, or runs on, now."""
     if submission.kind == Submission.Kind.AUDIO:
-        transcribed = (
-            submission.status == Submission.Status.RUNNING
-            and hasattr(submission, "transcript")  # a reverse one-to-one: absent until written
-        )
-        return QUEUE_NLP if transcribed else QUEUE_ASR
+        return QUEUE_NLP if submission.status == Submission.Status.CLASSIFYING else QUEUE_ASR
     return QUEUE_NLP
 
 

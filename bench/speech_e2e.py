@@ -98,7 +98,8 @@ def run_once(browser: Browser, audio: bytes, filename: str, poll: float) -> dict
     return {
         "total": time.perf_counter() - started,
         "uploaded": uploaded,
-        "running": first_seen.get("running"),
+        "transcribing": first_seen.get("transcribing"),
+        "classifying": first_seen.get("classifying"),
         "status": data["status"],
         "label": label.group(1) if label else "-",
         "labels": len(re.findall(r"register-(?:soutenu|neutre|familier)", data["html"])),
@@ -106,11 +107,14 @@ def run_once(browser: Browser, audio: bytes, filename: str, poll: float) -> dict
 
 
 def describe(result: dict[str, object]) -> str:
-    running = result["running"]
-    running_text = f"{running:5.2f} s" if isinstance(running, float) else "   -   "
+    def seen(state: str) -> str:
+        at = result[state]
+        return f"{at:5.2f} s" if isinstance(at, float) else "   -   "
+
     return (
-        f"{result['total']:6.2f} s  (upload answered {result['uploaded']:.2f} s, running seen "
-        f"{running_text})  {result['status']:5s} {result['label']}, "
+        f"{result['total']:6.2f} s  (upload answered {result['uploaded']:.2f} s, transcribing "
+        f"seen {seen('transcribing')}, classifying seen {seen('classifying')})  "
+        f"{result['status']:5s} {result['label']}, "
         f"{result['labels']} register labels on the page"
     )
 

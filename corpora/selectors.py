@@ -30,7 +30,7 @@ class BatchProgress(TypedDict):
 
     total: int
     queued: int
-    running: int
+    classifying: int
     done: int
     failed: int
     cancelled: int
@@ -51,7 +51,7 @@ def batch_progress(*, batch: ImportBatch) -> BatchProgress:
     return {
         "total": total,
         "queued": counts[Status.QUEUED],
-        "running": counts[Status.RUNNING],
+        "classifying": counts[Status.CLASSIFYING],
         "done": counts[Status.DONE],
         "failed": counts[Status.FAILED],
         "cancelled": counts[Status.CANCELLED],
@@ -72,7 +72,7 @@ def batch_list_for_corpus(*, corpus: Corpus) -> QuerySet[ImportBatch]:
 def batch_texts_running(*, batch_id: int) -> bool:
     """Whether some of the batch's texts are being classified (or were, by a worker that died)."""
     return Submission.objects.filter(
-        batch_id=batch_id, kind=Submission.Kind.TEXT, status=Submission.Status.RUNNING
+        batch_id=batch_id, kind=Submission.Kind.TEXT, status=Submission.Status.CLASSIFYING
     ).exists()
 
 

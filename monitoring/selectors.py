@@ -389,13 +389,13 @@ def _quantile(values: list[float], fraction: float) -> float | None:
 
 
 class Backlog(TypedDict):
-    jobs: dict[str, dict[str, int]]  # kind → {"queued": n, "running": n}
+    jobs: dict[str, dict[str, int]]  # kind → {"queued": n, "transcribing": n, "classifying": n}
     depths: dict[str, int] | None  # queue → messages waiting in the broker; None: unreachable
     oldest_queued: datetime.datetime | None
 
 
 def backlog() -> Backlog:
-    """Jobs waiting or running now, and what the broker holds for each queue."""
+    """Jobs waiting or in progress now, and what the broker holds for each queue."""
     counts = job_counts()
     oldest = (
         Submission.objects.filter(status=Submission.Status.QUEUED)
@@ -406,8 +406,12 @@ def backlog() -> Backlog:
     return {
         "jobs": {
             kind.value: {
-                "queued": counts[(Submission.Status.QUEUED.value, kind.value)],
-                "running": counts[(Submission.Status.RUNNING.value, kind.value)],
+                status: counts[(status, kind.value)]
+                for status in (
+                    Submission.Status.QUEUED.value,
+                    Submission.Status.TRANSCRIBING.value,
+                    Submission.Status.CLASSIFYING.value,
+                )
             }
             for kind in Submission.Kind
         },

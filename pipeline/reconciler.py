@@ -2,8 +2,9 @@
 
 The database holds every job's state; the broker only holds messages, and messages get lost:
 
-- a worker dies whole (out of memory, a container killed): its job stays ``running`` and its
-  message waits unacknowledged in Redis until the visibility timeout (30 minutes);
+- a worker dies whole (out of memory, a container killed): its job stays ``transcribing`` or
+  ``classifying`` and its message waits unacknowledged in Redis until the visibility timeout
+  (30 minutes);
 - the broker restarts without persistence: every queued message is gone, the rows stay
   ``queued``;
 - the broker was down when a job was saved: its message was never sent.
@@ -78,7 +79,7 @@ def _running_lost(silent_since: datetime.datetime) -> list[Submission]:
         _single_jobs().filter(
             Q(heartbeat_at__lt=silent_since)
             | Q(heartbeat_at__isnull=True, started_at__lt=silent_since),
-            status=Submission.Status.RUNNING,
+            status__in=Submission.ACTIVE_STATUSES,
         )
     )
 
@@ -108,7 +109,7 @@ def _batches_lost(silent_since: datetime.datetime, sent_before: datetime.datetim
         return []
     pending = Submission.objects.filter(batch__isnull=False).filter(
         Q(status=Submission.Status.QUEUED, created_at__lt=sent_before)
-        | Q(status=Submission.Status.RUNNING, started_at__lt=silent_since)
+        | Q(status=Submission.Status.CLASSIFYING, started_at__lt=silent_since)
     )
     return sorted(set(pending.values_list("batch_id", flat=True)))
 
@@ -132,8 +133,8 @@ def _next_step(submission: Submission) -> tuple[str, tuple[int, ...]]:
     transcript = Transcript.objects.filter(submission=submission).first()
     if transcript is None:
         return jobs.TRANSCRIBE_SUBMISSION, (submission.pk,)
-    # Transcribed, still running: the register of the current version is missing (recording it
-    # finishes the job). A duplicate of a message still queued is dropped by the task.
+    # Transcribed: the register of the current version is missing (recording it finishes the
+    # job). A duplicate of a message still queued is dropped by the task.
     return jobs.CLASSIFY_TRANSCRIPT, (transcript.pk, transcript.version)
 
 

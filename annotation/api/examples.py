@@ -62,22 +62,22 @@ LIST_ITEM: dict[str, Any] = {
     "finished_at": "2025-03-14T09:30:00.412001+01:00",
     "url": f"{BASE}/",
 }
-STATUS_RUNNING: dict[str, Any] = {
+STATUS_TRANSCRIBING: dict[str, Any] = {
     "id": SUBMISSION_ID,
-    "status": "running",
+    "status": "transcribing",
     "progress": 0.42,
     "failure_reason": "",
     "finished": False,
     "label": None,
 }
 STATUS_DONE: dict[str, Any] = {
-    **STATUS_RUNNING,
+    **STATUS_TRANSCRIBING,
     "status": "done",
     "progress": 1.0,
     "finished": True,
     "label": "familier",
 }
-STATUS_CANCELLED: dict[str, Any] = {**STATUS_RUNNING, "status": "cancelled", "finished": True}
+STATUS_CANCELLED: dict[str, Any] = {**STATUS_TRANSCRIBING, "status": "cancelled", "finished": True}
 SEGMENT: dict[str, Any] = {
     "index": 0,
     "start": 0.0,

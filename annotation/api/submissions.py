@@ -277,7 +277,7 @@ class SubmissionStatusView(APIView):
         parameters=[PUBLIC_ID],
         responses={200: SubmissionStatusSerializer},
         examples=[
-            OpenApiExample("Transcribing", value=examples.STATUS_RUNNING, response_only=True),
+            OpenApiExample("Transcribing", value=examples.STATUS_TRANSCRIBING, response_only=True),
             OpenApiExample("Done", value=examples.STATUS_DONE, response_only=True),
         ],
     )

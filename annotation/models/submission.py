@@ -26,11 +26,17 @@ class Submission(models.Model):
         AUDIO = "audio", _("audio")
 
     class Status(models.TextChoices):
+        # A job's whole life, one state at a time: an audio job goes queued, transcribing,
+        # classifying, done; a text job skips transcribing. Only the last three are final.
         QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
+        TRANSCRIBING = "transcribing", _("transcribing")
+        CLASSIFYING = "classifying", _("classifying")
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
         CANCELLED = "cancelled", _("cancelled")
+
+    # The states in which a worker holds the job (claimed_by, heartbeat_at).
+    ACTIVE_STATUSES = (Status.TRANSCRIBING, Status.CLASSIFYING)
 
     # Used in URLs instead of the sequential key, so ids say nothing about other people's work.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -61,7 +67,7 @@ class Submission(models.Model):
     # For audio, the current transcript: what the register model reads. Empty until transcribed.
     text = models.TextField(_("text"), blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
     failure_reason = models.TextField(_("failure reason"), blank=True)
     # A random token put in each form: a second click on "submit" sends the same token and gets the
@@ -107,6 +113,11 @@ class Submission(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED}
+
+    @property
+    def is_active(self) -> bool:
+        """A worker holds the job: it is transcribing or classifying."""
+        return self.status in self.ACTIVE_STATUSES
 
     @property
     def duration_ms(self) -> int | None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
-from annotation.models import Prediction, Submission
+from annotation.models import Prediction, Submission, Transcript
 from annotation.predictions import PredictedSentence, sentences_dump
 from common import jobs
 from common.jobs import holder_is_gone, job_enqueue
@@ -96,19 +96,19 @@ def submission_start(
 ) -> Submission | None:
     """Claim a submission for processing by `worker` ("host:pid"). None: nothing (more) to do.
 
-    A submission found RUNNING is taken over, up to PARLURE_MAX_ATTEMPTS times, when its
-    holder is gone: a process of this host that no longer runs (its worker died and late
-    acknowledgement gave us its message), a holder silent past its lease (the reconciler sent
-    it again), or `takeover` (the caller knows: a retry of our own, a stale import chunk).
-    Otherwise another worker is on it and this message is a duplicate: None.
+    The job enters its first state: transcribing for a recording with no transcript yet,
+    classifying otherwise. A submission found transcribing or classifying is taken over, up to
+    PARLURE_MAX_ATTEMPTS times, when its holder is gone: a process of this host that no longer
+    runs (its worker died and late acknowledgement gave us its message), a holder silent past
+    its lease (the reconciler sent it again), or `takeover` (the caller knows: a retry of our
+    own, a stale import chunk). Otherwise another worker is on it and this message is a
+    duplicate: None.
     """
     submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
     if submission is None or submission.is_finished:
         return None
     now = timezone.now()
-    if submission.status == Submission.Status.RUNNING and not (
-        takeover or _holder_lost(submission, worker, now)
-    ):
+    if submission.is_active and not (takeover or _holder_lost(submission, worker, now)):
         logger.info(
             "submission %s is running in %s: duplicate message",
             submission_id,
@@ -118,7 +118,7 @@ def submission_start(
     if submission.attempts >= settings.PARLURE_MAX_ATTEMPTS:
         submission_mark_failed(submission, REASON_WORKER_LOST)
         return None
-    submission.status = Submission.Status.RUNNING
+    submission.status = _first_state(submission)
     submission.attempts += 1
     submission.started_at = now
     submission.claimed_by = worker
@@ -127,6 +127,16 @@ def submission_start(
         update_fields=["status", "attempts", "started_at", "claimed_by", "heartbeat_at"]
     )
     return submission
+
+
+def _first_state(submission: Submission) -> str:
+    if submission.kind == Submission.Kind.AUDIO and not _has_transcript(submission):
+        return Submission.Status.TRANSCRIBING
+    return Submission.Status.CLASSIFYING
+
+
+def _has_transcript(submission: Submission) -> bool:
+    return Transcript.objects.filter(submission=submission).exists()
 
 
 def _holder_lost(submission: Submission, worker: str, now: datetime.datetime) -> bool:
@@ -144,7 +154,7 @@ def submission_heartbeat(*, submission_id: int, worker: str) -> bool:
     """The job's holder is alive. False when the job is no longer this worker's to run."""
     return (
         Submission.objects.filter(
-            pk=submission_id, status=Submission.Status.RUNNING, claimed_by=worker
+            pk=submission_id, status__in=Submission.ACTIVE_STATUSES, claimed_by=worker
         ).update(heartbeat_at=timezone.now())
         == 1
     )

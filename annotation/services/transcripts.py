@@ -47,9 +47,9 @@ def transcript_text(segments: Sequence[Segment]) -> str:
 @transaction.atomic
 def submission_progress_update(*, submission_id: int, progress: float) -> bool:
     """Record how far a job is. Returns False when it should stop (cancelled or gone)."""
-    updated = Submission.objects.filter(pk=submission_id, status=Submission.Status.RUNNING).update(
-        progress=max(0.0, min(1.0, progress)), heartbeat_at=timezone.now()
-    )
+    updated = Submission.objects.filter(
+        pk=submission_id, status=Submission.Status.TRANSCRIBING
+    ).update(progress=max(0.0, min(1.0, progress)), heartbeat_at=timezone.now())
     return updated == 1
 
 
@@ -108,9 +108,10 @@ def transcript_record(*, submission_id: int, result: SpeechTranscript) -> Transc
         for index, segment in enumerate(segments)
     )
     submission.text = transcript_text(stored)
+    submission.status = Submission.Status.CLASSIFYING
     submission.progress = 1.0
     submission.heartbeat_at = timezone.now()  # classification follows: the job is alive
-    submission.save(update_fields=["text", "progress", "heartbeat_at"])
+    submission.save(update_fields=["text", "status", "progress", "heartbeat_at"])
     _enqueue_transcript_classification(transcript)
     return transcript
 

@@ -437,7 +437,12 @@ def test_an_unknown_or_malformed_id_is_a_json_404(user: User) -> None:
 
 
 def test_the_status_is_small_and_says_when_to_stop(user: User) -> None:
-    running = SubmissionFactory.create(user=user, status=Submission.Status.RUNNING, progress=0.4)
+    running = SubmissionFactory.create(
+        user=user,
+        kind=Submission.Kind.AUDIO,
+        status=Submission.Status.TRANSCRIBING,
+        progress=0.4,
+    )
     done = text_done(user)
     failed = SubmissionFactory.create(
         user=user, status=Submission.Status.FAILED, failure_reason=REASON_MODEL_ERROR
@@ -446,7 +451,7 @@ def test_the_status_is_small_and_says_when_to_stop(user: User) -> None:
 
     assert client.get(detail(running, "status/")).json() == {
         "id": str(running.public_id),
-        "status": "running",
+        "status": "transcribing",
         "progress": 0.4,
         "failure_reason": "",
         "finished": False,
@@ -464,7 +469,7 @@ def test_the_status_is_small_and_says_when_to_stop(user: User) -> None:
 
 
 def test_a_running_job_can_be_cancelled_once(user: User) -> None:
-    submission = SubmissionFactory.create(user=user, status=Submission.Status.RUNNING)
+    submission = SubmissionFactory.create(user=user, status=Submission.Status.CLASSIFYING)
     client = api_client(user)
 
     cancelled = client.post(detail(submission, "cancel/"))

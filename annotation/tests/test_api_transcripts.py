@@ -144,7 +144,7 @@ def test_a_validated_transcript_or_an_unfinished_job_cannot_be_corrected(user: U
     validated.transcript.validated_at = timezone.now()
     validated.transcript.save()
     running = audio_done(user)
-    Submission.objects.filter(pk=running.pk).update(status=Submission.Status.RUNNING)
+    Submission.objects.filter(pk=running.pk).update(status=Submission.Status.CLASSIFYING)
     client = api_client(user)
 
     refused_validated = client.patch(url(validated, "segments/0/"), {"text": "Autre."})

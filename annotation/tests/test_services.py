@@ -74,11 +74,26 @@ def test_a_repeated_form_token_returns_the_first_submission(
     assert len(callbacks) == 1
 
 
+def test_a_recording_starts_transcribing_and_a_text_classifying() -> None:
+    recording = SubmissionFactory.create(kind=Submission.Kind.AUDIO)
+    text = SubmissionFactory.create(kind=Submission.Kind.TEXT)
+
+    started_recording = submission_start(submission_id=recording.pk)
+    started_text = submission_start(submission_id=text.pk)
+
+    assert started_recording is not None
+    assert started_text is not None
+    assert started_recording.status == Submission.Status.TRANSCRIBING
+    assert started_text.status == Submission.Status.CLASSIFYING
+    assert started_recording.is_active
+    assert started_text.is_active
+
+
 def test_start_then_record_finishes_the_submission() -> None:
     submission = SubmissionFactory.create()
     started = submission_start(submission_id=submission.pk)
     assert started is not None
-    assert started.status == Submission.Status.RUNNING
+    assert started.status == Submission.Status.CLASSIFYING
     assert started.attempts == 1
     prediction = prediction_record(submission_id=submission.pk, result=RESULT, latency_ms=42)
     assert prediction is not None

@@ -64,7 +64,7 @@ def test_a_job_whose_worker_process_is_killed_is_done_once_by_the_next(
     # Long enough that the pool process is surely still working when it is killed.
     text = "Franchement, ce truc c'est trop relou, j'te jure. " * 350
     submission, _created = submission_create_text(user=user, text=text)
-    _wait_for(submission, {Submission.Status.RUNNING}, timeout=120)
+    _wait_for(submission, {Submission.Status.CLASSIFYING}, timeout=120)
     [child] = _children(worker.pid)
     os.kill(child, signal.SIGKILL)
 

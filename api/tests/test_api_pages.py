@@ -119,7 +119,7 @@ def test_only_reviewers_and_up_may_validate(cast: Cast) -> None:
 def test_only_the_author_and_the_corpus_owner_may_delete_or_cancel(cast: Cast) -> None:
     finished = text_done(cast.author, corpus=cast.corpus)
     running = SubmissionFactory.create(
-        user=cast.author, corpus=cast.corpus, status=Submission.Status.RUNNING
+        user=cast.author, corpus=cast.corpus, status=Submission.Status.CLASSIFYING
     )
     remove = reverse("annotation:submission_remove", args=[finished.public_id])
     cancel = reverse("annotation:submission_cancel", args=[running.public_id])
@@ -136,7 +136,7 @@ def test_only_the_author_and_the_corpus_owner_may_delete_or_cancel(cast: Cast) -
 
 def test_a_running_jobs_cancel_button_is_only_for_who_may_cancel(cast: Cast) -> None:
     running = audio_done(cast.author, corpus=cast.corpus)
-    Submission.objects.filter(pk=running.pk).update(status=Submission.Status.RUNNING)
+    Submission.objects.filter(pk=running.pk).update(status=Submission.Status.CLASSIFYING)
     url = reverse("annotation:submission_detail", args=[running.public_id])
     cancel = reverse("annotation:submission_cancel", args=[running.public_id])
 

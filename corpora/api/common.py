@@ -43,7 +43,7 @@ IMPORT_EXAMPLE = {
     "progress": {
         "total": 1198,
         "queued": 900,
-        "running": 1,
+        "classifying": 1,
         "done": 297,
         "failed": 0,
         "cancelled": 0,

@@ -219,7 +219,7 @@ def import_batch_chunk_claim(
         .filter(batch_id=batch_id, kind=Submission.Kind.TEXT)
         .filter(
             Q(status=Submission.Status.QUEUED)
-            | Q(status=Submission.Status.RUNNING, started_at__lt=stale_before)
+            | Q(status=Submission.Status.CLASSIFYING, started_at__lt=stale_before)
         )
         .order_by("pk")
         .values_list("pk", "text")[:size]

@@ -399,7 +399,7 @@ def test_imports_are_listed_newest_first_and_read_one_by_one(user: User) -> None
     assert detail["progress"] == {
         "total": 1,
         "queued": 0,
-        "running": 0,
+        "classifying": 0,
         "done": 1,
         "failed": 0,
         "cancelled": 0,

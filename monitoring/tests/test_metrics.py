@@ -135,7 +135,8 @@ def test_every_metric_family_has_the_figures_of_the_data(
     assert value(samples, "parlure_jobs", state="failed", kind="text") == 1
     assert value(samples, "parlure_jobs", state="queued", kind="text") == 1
     assert value(samples, "parlure_jobs", state="queued", kind="audio") == 1
-    assert value(samples, "parlure_jobs", state="running", kind="audio") == 0
+    assert value(samples, "parlure_jobs", state="transcribing", kind="audio") == 0
+    assert value(samples, "parlure_jobs", state="classifying", kind="text") == 0
     # Task durations: texts (the failed one too) on nlp, the transcription on asr.
     nlp = {"queue": "nlp", "task": "classify_submission"}
     assert value(samples, "parlure_task_duration_seconds_count", **nlp) == 4

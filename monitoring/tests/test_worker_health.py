@@ -97,7 +97,7 @@ def test_a_running_job_is_not_stalled_while_its_worker_answers(
     user: User, workers: WorkersSetter
 ) -> None:
     workers({"nlp-1@host": ["nlp"]})
-    job = waiting_job(user, status=Submission.Status.RUNNING, seconds=600)
+    job = waiting_job(user, status=Submission.Status.CLASSIFYING, seconds=600)
     assert status(english_client(user), job)["worker_warning"] is None
 
 
@@ -107,7 +107,7 @@ def test_audio_waits_on_asr_then_on_nlp(user: User, workers: WorkersSetter) -> N
     data = status(english_client(user), recording)
     assert data["worker_warning"]["queue"] == "asr"
     # Transcribed: now the register of the transcript is computed on nlp, which is served.
-    Submission.objects.filter(pk=recording.pk).update(status=Submission.Status.RUNNING)
+    Submission.objects.filter(pk=recording.pk).update(status=Submission.Status.CLASSIFYING)
     Transcript.objects.create(submission=recording, language="fr", duration_s=2, model="whisper")
     assert status(english_client(user), recording)["worker_warning"] is None
 

@@ -377,6 +377,28 @@ def test_a_correction_reclassifies_only_the_segment_it_changed(
     assert sorted((p.segment.index if p.segment else -1) for p in new) == [-1, 0]
 
 
+def test_a_recording_goes_through_explicit_states_each_stored(
+    member_client: Client, french_wav: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _upload(member_client, "a.wav", french_wav.read_bytes())
+    submission = Submission.objects.get()
+    seen: list[str] = [submission.status]
+    real_transcribe = tasks.speech_transcribe
+
+    def transcribe_noting_the_state(*args: Any, **kwargs: Any) -> Any:
+        seen.append(Submission.objects.get(pk=submission.pk).status)
+        return real_transcribe(*args, **kwargs)
+
+    monkeypatch.setattr(tasks, "speech_transcribe", transcribe_noting_the_state)
+    tasks.transcribe_submission_task(submission.pk)
+    seen.append(Submission.objects.get(pk=submission.pk).status)
+    transcript = Transcript.objects.get(submission=submission)
+    tasks.classify_transcript_task(transcript.pk, transcript.version)
+    seen.append(Submission.objects.get(pk=submission.pk).status)
+
+    assert seen == ["queued", "transcribing", "classifying", "done"]
+
+
 def test_a_transcript_cannot_be_corrected_before_its_job_is_done(
     member_client: Client, french_wav: Path
 ) -> None:

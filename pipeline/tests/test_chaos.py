@@ -122,7 +122,7 @@ def _until(condition: Any, timeout: float, reconcile: bool = True) -> None:
 
 
 def _running() -> bool:
-    return Submission.objects.filter(status=Submission.Status.RUNNING).exists()
+    return Submission.objects.filter(status__in=Submission.ACTIVE_STATUSES).exists()
 
 
 def test_jobs_survive_killed_workers_and_a_broker_restart(

@@ -180,7 +180,7 @@ def test_a_model_error_fails_its_chunk_and_the_next_chunk_is_still_classified(
     assert batch_progress(batch=batch) == {
         "total": 3,
         "queued": 0,
-        "running": 0,
+        "classifying": 0,
         "done": 1,
         "failed": 2,
         "cancelled": 0,
@@ -214,11 +214,11 @@ def test_texts_a_dead_worker_left_running_are_taken_over_once_stale(
     stale, recent, worn_out = batch.submissions.order_by("id")
     now = timezone.now()
     Submission.objects.filter(pk=stale.pk).update(
-        status="running", attempts=1, started_at=now - tasks.STALE_AFTER - timedelta(seconds=1)
+        status="classifying", attempts=1, started_at=now - tasks.STALE_AFTER - timedelta(seconds=1)
     )
-    Submission.objects.filter(pk=recent.pk).update(status="running", attempts=1, started_at=now)
+    Submission.objects.filter(pk=recent.pk).update(status="classifying", attempts=1, started_at=now)
     Submission.objects.filter(pk=worn_out.pk).update(
-        status="running", attempts=3, started_at=now - timedelta(hours=1)
+        status="classifying", attempts=3, started_at=now - timedelta(hours=1)
     )
 
     runs.play(batch.pk)
@@ -227,7 +227,7 @@ def test_texts_a_dead_worker_left_running_are_taken_over_once_stale(
     recent.refresh_from_db()
     worn_out.refresh_from_db()
     assert (stale.status, stale.attempts) == ("done", 2)
-    assert recent.status == "running"  # its worker may still be at it
+    assert recent.status == "classifying"  # its worker may still be at it
     assert (worn_out.status, worn_out.failure_reason) == ("failed", REASON_WORKER_LOST)
     # The chain ends while a text runs elsewhere: one run comes back once it would be stale.
     assert runs.delayed == [(batch.pk, tasks.STALE_AFTER.seconds)]
@@ -279,14 +279,14 @@ def test_two_workers_claim_different_texts_of_one_batch(
 
     assert [s.pk for s in claimed] == ids[2:5]
     assert set(Submission.objects.filter(pk__in=ids[2:5]).values_list("status", flat=True)) == {
-        "running"
+        "classifying"
     }
 
 
 @pytest.mark.django_db
 def test_progress_counts_a_batchs_submissions_by_status(corpus: Corpus, user: User) -> None:
     batch = ImportBatchFactory.create(corpus=corpus)
-    for status in ["queued", "running", "done", "done", "failed", "cancelled"]:
+    for status in ["queued", "classifying", "done", "done", "failed", "cancelled"]:
         SubmissionFactory.create(user=user, corpus=corpus, batch=batch, status=status)
     SubmissionFactory.create(user=user, corpus=corpus)  # not from this import
 
@@ -295,7 +295,7 @@ def test_progress_counts_a_batchs_submissions_by_status(corpus: Corpus, user: Us
     assert progress == {
         "total": 6,
         "queued": 1,
-        "running": 1,
+        "classifying": 1,
         "done": 2,
         "failed": 1,
         "cancelled": 1,

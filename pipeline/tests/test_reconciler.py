@@ -92,7 +92,7 @@ def test_a_running_job_is_taken_over_only_when_its_holder_is_gone(
         "me": me,
     }[holder]
     submission = SubmissionFactory.create(
-        status=Submission.Status.RUNNING,
+        status=Submission.Status.CLASSIFYING,
         attempts=1,
         claimed_by=claimed_by,
         heartbeat_at=timezone.now() - datetime.timedelta(seconds=silent_for),
@@ -142,13 +142,13 @@ def test_a_running_job_whose_worker_went_silent_is_sent_again(
     broker: redis.Redis, reconcile: Any
 ) -> None:
     silent = SubmissionFactory.create(
-        status=Submission.Status.RUNNING,
+        status=Submission.Status.CLASSIFYING,
         attempts=1,
         claimed_by="gone-host:1",
         heartbeat_at=timezone.now() - LONG_AGO,
     )
     SubmissionFactory.create(
-        status=Submission.Status.RUNNING,
+        status=Submission.Status.CLASSIFYING,
         attempts=1,
         claimed_by="busy-host:1",
         heartbeat_at=timezone.now(),
@@ -164,7 +164,7 @@ def test_a_transcribed_recording_waiting_for_its_register_gets_its_classificatio
 ) -> None:
     submission = SubmissionFactory.create(
         kind=Submission.Kind.AUDIO,
-        status=Submission.Status.RUNNING,
+        status=Submission.Status.CLASSIFYING,
         attempts=1,
         heartbeat_at=timezone.now() - LONG_AGO,
     )
