@@ -13,7 +13,15 @@ from rest_framework import serializers
 
 from accounts.models import User
 
-from .models import Prediction, Register, Segment, Submission, Transcript, TranscriptRevision
+from .models import (
+    AudioRecording,
+    Prediction,
+    Register,
+    Segment,
+    Submission,
+    Transcript,
+    TranscriptRevision,
+)
 from .predictions import PredictedSentence
 
 CORPUS_HELP = "Add it to this corpus (its id); you need the annotator role or more there."
@@ -69,6 +77,12 @@ class SubmissionAudioCreateSerializer(serializers.Serializer[None]):
         allow_empty_file=True,
         help_text="A recording (WAV, MP3, Ogg, FLAC, WebM, M4A…); checked by its content.",
     )
+    # A field named like Field.source (a string, say the stubs): fine at run time.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=AudioRecording.Source.choices,
+        default=AudioRecording.Source.UPLOAD,
+        help_text="upload: a file; recording: recorded in the portal's page.",
+    )
     corpus = serializers.UUIDField(required=False, allow_null=True, help_text=CORPUS_HELP)
     client_token = serializers.UUIDField(
         required=False, allow_null=True, help_text=CLIENT_TOKEN_HELP
@@ -120,6 +134,7 @@ class PermissionsSerializer(serializers.Serializer[Any]):
 
 class SubmissionLinksSerializer(serializers.Serializer[Submission]):
     self = serializers.SerializerMethodField()
+    page = serializers.SerializerMethodField(help_text="The submission's page in the portal.")
     status = serializers.SerializerMethodField()
     transcript = serializers.SerializerMethodField(
         help_text="For audio only (null for a text); 404 until the recording is transcribed."
@@ -128,6 +143,11 @@ class SubmissionLinksSerializer(serializers.Serializer[Submission]):
 
     def get_self(self, submission: Submission) -> str:
         return _absolute(self.context, "submission-detail", submission.public_id)
+
+    def get_page(self, submission: Submission) -> str:
+        url = reverse("annotation:submission_detail", args=[submission.public_id])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
 
     def get_status(self, submission: Submission) -> str:
         return _absolute(self.context, "submission-status", submission.public_id)
@@ -252,6 +272,16 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
         return SubmissionLinksSerializer(submission, context=self.context).data
 
 
+class WorkerWarningSerializer(serializers.Serializer[Any]):
+    code = serializers.ChoiceField(
+        choices=["no_worker", "stalled"],
+        help_text="no_worker: no worker serves the job's queue now; stalled: queued too long.",
+    )
+    queue = serializers.CharField(help_text="The queue the job waits on (nlp or asr).")
+    message = serializers.CharField(help_text="For the person waiting, in their language.")
+    hint = serializers.CharField(help_text="What staff can do; empty for everyone else.")
+
+
 class SubmissionStatusSerializer(serializers.ModelSerializer[Submission]):
     """What a client polls while a job runs: small and cheap."""
 
@@ -262,11 +292,29 @@ class SubmissionStatusSerializer(serializers.ModelSerializer[Submission]):
     )
     # A field named like Field.label (a string, say the stubs): fine at run time.
     label = serializers.SerializerMethodField(help_text=SHOWN_HELP)  # type: ignore[assignment]
+    worker_warning = serializers.SerializerMethodField(
+        help_text="Why the job may wait for a long time (no worker for its queue, or stalled), "
+        "or null when it should go on normally."
+    )
 
     class Meta:
         model = Submission
-        fields = ["id", "status", "progress", "failure_reason", "finished", "label"]
+        fields = [
+            "id",
+            "status",
+            "progress",
+            "failure_reason",
+            "finished",
+            "label",
+            "worker_warning",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(WorkerWarningSerializer(allow_null=True))
+    def get_worker_warning(self, submission: Submission) -> dict[str, str] | None:
+        # Computed once by the view (it asks the workers); absent: nothing to say.
+        warning: dict[str, str] | None = self.context.get("worker_warning")
+        return warning
 
     def get_failure_reason(self, submission: Submission) -> str:
         return failure_reason(submission)
@@ -344,6 +392,20 @@ class SegmentSerializer(serializers.ModelSerializer[Segment]):
     def get_classified_version(self, segment: Segment) -> int | None:
         prediction = segment.current_prediction
         return prediction.transcript_version if prediction is not None else None
+
+
+class SegmentCorrectedSerializer(SegmentSerializer):
+    """A corrected segment, with the transcript version the correction made."""
+
+    transcript_version = serializers.IntegerField(
+        source="transcript.version",
+        read_only=True,
+        help_text="The transcript's version after this correction (unchanged when the text was).",
+    )
+
+    class Meta(SegmentSerializer.Meta):
+        fields = [*SegmentSerializer.Meta.fields, "transcript_version"]
+        read_only_fields = fields
 
 
 class TranscriptSerializer(serializers.ModelSerializer[Transcript]):

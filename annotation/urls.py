@@ -8,11 +8,10 @@ urlpatterns = [
     path("nouvelle/", views.submission_new, name="submission_new"),
     path("audio/", views.submission_new_audio, name="submission_new_audio"),
     path("<uuid:public_id>/", views.submission_detail, name="submission_detail"),
-    path("<uuid:public_id>/etat/", views.submission_status, name="submission_status"),
+    path("<uuid:public_id>/resultat/", views.submission_result, name="submission_result"),
     path("<uuid:public_id>/supprimer/", views.submission_remove, name="submission_remove"),
     path("<uuid:public_id>/annuler/", views.submission_cancel_view, name="submission_cancel"),
     path("<uuid:public_id>/audio/", views.submission_audio, name="submission_audio"),
-    path("<uuid:public_id>/segments/<int:index>/", views.segment_save, name="segment_save"),
     path("<uuid:public_id>/valider/", views.transcript_validate_view, name="transcript_validate"),
     path("<uuid:public_id>/historique/", views.transcript_history, name="transcript_history"),
     path(

@@ -65,13 +65,14 @@ def upload_body(browser: Browser, audio: bytes, filename: str) -> tuple[bytes, s
         "source": "upload",
         "client_token": str(uuid.uuid4()),
     }
-    return multipart(fields, "audio", filename, audio)
+    return multipart(fields, "file", filename, audio)
 
 
 def run_once(browser: Browser, audio: bytes, filename: str, poll: float) -> dict[str, object]:
     body, content_type = upload_body(browser, audio, filename)  # the CSRF fetch is not timed
+    # As the page's script does: the API, with the session and its CSRF token.
     request = urllib.request.Request(
-        browser.base_url + "/soumissions/audio/",
+        browser.base_url + "/api/v1/submissions/audio/",
         data=body,
         headers={
             "Content-Type": content_type,
@@ -83,9 +84,9 @@ def run_once(browser: Browser, audio: bytes, filename: str, poll: float) -> dict
     with browser.opener.open(request, timeout=60) as response:
         if response.status != 201:
             raise RuntimeError(f"upload answered {response.status}")
-        detail = json.loads(response.read())["url"]
+        links = json.loads(response.read())["links"]
     uploaded = time.perf_counter() - started
-    status_path = urllib.parse.urlparse(detail).path + "etat/"
+    status_path = urllib.parse.urlparse(links["status"]).path
     first_seen: dict[str, float] = {}
     while True:
         _url, text = browser.get(status_path)
@@ -94,15 +95,17 @@ def run_once(browser: Browser, audio: bytes, filename: str, poll: float) -> dict
         if data["finished"]:
             break
         time.sleep(poll)
-    label = re.search(r"register-(soutenu|neutre|familier)", data["html"])
+    finished = time.perf_counter() - started
+    _url, html = browser.get(urllib.parse.urlparse(links["page"]).path + "resultat/")
+    label = re.search(r"register-(soutenu|neutre|familier)", html)
     return {
-        "total": time.perf_counter() - started,
+        "total": finished,
         "uploaded": uploaded,
         "transcribing": first_seen.get("transcribing"),
         "classifying": first_seen.get("classifying"),
         "status": data["status"],
         "label": label.group(1) if label else "-",
-        "labels": len(re.findall(r"register-(?:soutenu|neutre|familier)", data["html"])),
+        "labels": len(re.findall(r"register-(?:soutenu|neutre|familier)", html)),
     }
 
 

@@ -75,7 +75,12 @@ def main() -> int:
         url, _page = browser.post_form(
             "/soumissions/nouvelle/", {"text": text, "client_token": str(uuid.uuid4())}
         )
-        status_path = urllib.parse.urlparse(url).path + "etat/"
+        # What the result page polls: the API's status of the submission.
+        status_path = (
+            "/api/v1"
+            + urllib.parse.urlparse(url).path.replace("/soumissions/", "/submissions/", 1)
+            + "status/"
+        )
         while True:
             _url, body = browser.get(status_path)
             data = json.loads(body)
@@ -83,11 +88,10 @@ def main() -> int:
                 break
             time.sleep(args.poll)
         elapsed = time.perf_counter() - started
-        label = re.search(r"register-(soutenu|neutre|familier)", data["html"])
         latencies.append(elapsed)
         print(
             f"run {run + 1:3d}: {elapsed * 1000:7.0f} ms  {data['status']:7s} "
-            f"{label.group(1) if label else '-':9s} {text[:50]}"
+            f"{data['label'] or '-':9s} {text[:50]}"
         )
 
     latencies.sort()

@@ -1,4 +1,5 @@
-"""Feedback through the API: list what you may read, say a label (or a segment's text) is wrong.
+"""Feedback through the API: list what you may read, say a label (or a segment's text) is wrong;
+and judgements: reviewers accept, reject or relabel an item of the review queue.
 
 Who may read feedback, and on which predictions one may send it, is decided by annotation.access
 (through review.selectors), exactly as on the result pages.
@@ -9,15 +10,23 @@ from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
+from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.http import request_user
 
+from .display import judgement_result
 from .models import Feedback
-from .selectors import feedback_list_visible, prediction_get_for_feedback
-from .serializers import FeedbackCreateSerializer, FeedbackSerializer
-from .services import feedback_submit
+from .selectors import feedback_list_visible, prediction_get_for_feedback, review_item_get
+from .serializers import (
+    FeedbackCreateSerializer,
+    FeedbackSerializer,
+    JudgementCreateSerializer,
+    JudgementResultSerializer,
+)
+from .services import feedback_submit, judgement_record
 
 TAG = "feedback"
 
@@ -140,3 +149,62 @@ class FeedbackListView(generics.ListAPIView[Feedback]):
             FeedbackSerializer(feedback, context={"request": request}).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+class CanReview(BasePermission):
+    """Reviewers (the review.review_items permission), as for the review queue's page."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return bool(request.user and request.user.has_perm("review.review_items"))
+
+
+class JudgementCreateView(APIView):
+    permission_classes = [CanReview]
+
+    @extend_schema(
+        operation_id="review_item_judge",
+        summary="Judge a review item",
+        description=(
+            "Accepts, rejects or relabels an item of the review queue; judging it again replaces "
+            "your earlier judgement, and the item's register is the majority of its judgements. "
+            "Reviewers only (403 for others); an unknown item is a 404."
+        ),
+        tags=["review"],
+        request=JudgementCreateSerializer,
+        responses={200: JudgementResultSerializer},
+        examples=[
+            OpenApiExample(
+                "Relabel", value={"decision": "relabel", "label": "neutre"}, request_only=True
+            ),
+            OpenApiExample(
+                "Decided",
+                value={
+                    "item": 57,
+                    "decision": "relabel",
+                    "label": "neutre",
+                    "status": "decided",
+                    "final_label": "neutre",
+                    "judgements": 1,
+                    "message": "Relabel: neutre. Decided register: neutre.",
+                },
+                response_only=True,
+            ),
+        ],
+    )
+    def post(self, request: Request, item_id: int) -> Response:
+        item = review_item_get(item_id=item_id)
+        payload = JudgementCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            judgement = judgement_record(
+                item=item,
+                reviewer=request_user(request),
+                decision=data["decision"],
+                label=data.get("label") or None,
+            )
+        except DjangoValidationError as error:
+            field = "label" if error.code == "label" else "decision"
+            raise serializers.ValidationError({field: error.messages}) from None
+        item.refresh_from_db()
+        return Response(JudgementResultSerializer(judgement_result(item, judgement)).data)

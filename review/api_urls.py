@@ -2,8 +2,13 @@
 
 from django.urls import URLPattern, path
 
-from .api import FeedbackListView
+from .api import FeedbackListView, JudgementCreateView
 
 urlpatterns: list[URLPattern] = [
     path("feedback/", FeedbackListView.as_view(), name="feedback-list"),
+    path(
+        "review/items/<int:item_id>/judgement/",
+        JudgementCreateView.as_view(),
+        name="review-item-judgement",
+    ),
 ]

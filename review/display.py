@@ -4,6 +4,7 @@ scores, what people said, and what reviewers decided."""
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from annotation.models import Register
@@ -79,3 +80,21 @@ def item_card(item: ReviewItem, feedback: list[Feedback], reviewer: User) -> Ite
         suggested_labels=[row.suggested_label for row in feedback if row.suggested_label],
         transcript_flagged=any(row.kind == Feedback.Kind.TRANSCRIPT for row in feedback),
     )
+
+
+def judgement_result(item: ReviewItem, judgement: Judgement) -> dict[str, object]:
+    """What a reviewer is told after a judgement, on the page and through the API alike."""
+    return {
+        "item": item.pk,
+        "decision": judgement.decision,
+        "label": judgement.label,
+        "status": item.status,
+        "final_label": item.final_label,
+        "judgements": item.judgements.count(),
+        "message": _("%(decision)s: %(label)s. Decided register: %(final)s.")
+        % {
+            "decision": judgement.get_decision_display().capitalize(),
+            "label": judgement.label,
+            "final": item.final_label,
+        },
+    }

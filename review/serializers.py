@@ -1,11 +1,11 @@
-"""The API's view of feedback: what people say of the labels they see."""
+"""The API's view of feedback and judgements: what people say of labels, what reviewers decide."""
 
 from rest_framework import serializers
 
 from annotation.models import Register
 from annotation.serializers import AuthorSerializer, StrictCharField
 
-from .models import Feedback
+from .models import Feedback, Judgement
 
 
 class FeedbackCreateSerializer(serializers.Serializer[None]):
@@ -72,3 +72,33 @@ class FeedbackSerializer(serializers.ModelSerializer[Feedback]):
     def get_segment(self, feedback: Feedback) -> int | None:
         segment = feedback.prediction.segment
         return segment.index if segment is not None else None
+
+
+class JudgementCreateSerializer(serializers.Serializer[None]):
+    decision = serializers.ChoiceField(
+        choices=Judgement.Decision.choices,
+        help_text="accept: the suggested register (or the model's most probable one); reject: "
+        "the model's register stands; relabel: the register in `label`.",
+    )
+    # A field named like Field.label (a string, say the stubs): fine at run time.
+    label = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=Register.choices,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="The register to relabel with (decision relabel only).",
+    )
+
+
+class JudgementResultSerializer(serializers.Serializer[dict[str, object]]):
+    item = serializers.IntegerField(help_text="The review item's id.")
+    decision = serializers.ChoiceField(choices=Judgement.Decision.choices)
+    label = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=Register.choices, help_text="Your judged register."
+    )
+    status = serializers.CharField(help_text="The item's status (decided).")
+    final_label = serializers.ChoiceField(
+        choices=Register.choices, help_text="The item's register, by majority of its judgements."
+    )
+    judgements = serializers.IntegerField(help_text="How many reviewers judged the item.")
+    message = serializers.CharField(help_text="What happened, in the reader's language.")

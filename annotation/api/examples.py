@@ -30,6 +30,7 @@ SUBMISSION: dict[str, Any] = {
     "permissions": {"annotate": True, "review": True, "manage": True},
     "links": {
         "self": f"{BASE}/",
+        "page": f"https://parlure.example.org/soumissions/{SUBMISSION_ID}/",
         "status": f"{BASE}/status/",
         "transcript": None,
         "predictions": f"{BASE}/predictions/",
@@ -69,6 +70,7 @@ STATUS_TRANSCRIBING: dict[str, Any] = {
     "failure_reason": "",
     "finished": False,
     "label": None,
+    "worker_warning": None,
 }
 STATUS_DONE: dict[str, Any] = {
     **STATUS_TRANSCRIBING,
@@ -105,7 +107,12 @@ TRANSCRIPT: dict[str, Any] = {
     "validated_at": None,
     "segments": [SEGMENT],
 }
-CORRECTED_SEGMENT: dict[str, Any] = {**SEGMENT, "text": "Bonjour à toutes,", "edited": True}
+CORRECTED_SEGMENT: dict[str, Any] = {
+    **SEGMENT,
+    "text": "Bonjour à toutes,",
+    "edited": True,
+    "transcript_version": 2,
+}
 REVISION: dict[str, Any] = {
     "id": 12,
     "version": 2,

@@ -19,7 +19,7 @@ from accounts.http import request_user
 from accounts.models import User
 from annotation.access import Can, submission_get
 from annotation.filters import SubmissionFilter
-from annotation.models import AudioRecording, Submission
+from annotation.models import Submission
 from annotation.selectors import submission_abilities, submission_list_visible
 from annotation.serializers import (
     SubmissionAudioCreateSerializer,
@@ -35,6 +35,7 @@ from annotation.services import (
     submission_create_text,
     submission_delete,
 )
+from annotation.workers import submission_worker_warning
 from common.rest.errors import Conflict, PayloadTooLarge
 from common.rest.schema import error_response
 from corpora.access import corpus_get
@@ -199,7 +200,7 @@ class SubmissionAudioCreateView(APIView):
                 file=upload,
                 size=upload.size,
                 original_name=upload.name or "",
-                source=AudioRecording.Source.UPLOAD,
+                source=fields["source"],
                 client_token=fields.get("client_token"),
                 corpus=corpus,
             )
@@ -282,8 +283,11 @@ class SubmissionStatusView(APIView):
         ],
     )
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
-        submission = submission_get(user=request_user(request), public_id=public_id, can=Can.VIEW)
-        return Response(SubmissionStatusSerializer(submission).data)
+        user = request_user(request)
+        submission = submission_get(user=user, public_id=public_id, can=Can.VIEW)
+        warning = submission_worker_warning(submission=submission, user=user)
+        context = {"worker_warning": warning}
+        return Response(SubmissionStatusSerializer(submission, context=context).data)
 
 
 class SubmissionCancelView(APIView):

@@ -23,8 +23,8 @@ from annotation.selectors import (
     transcript_segments,
 )
 from annotation.serializers import (
+    SegmentCorrectedSerializer,
     SegmentCorrectionSerializer,
-    SegmentSerializer,
     TranscriptRevisionSerializer,
     TranscriptSerializer,
 )
@@ -89,7 +89,7 @@ class SegmentView(APIView):
         request=SegmentCorrectionSerializer,
         responses={
             200: OpenApiResponse(
-                SegmentSerializer,
+                SegmentCorrectedSerializer,
                 description="The segment; its register is the previous one until reclassified.",
             ),
             409: error_response("The transcript is validated, or its job is not done."),
@@ -112,8 +112,10 @@ class SegmentView(APIView):
             if error.code in STATE_CONFLICTS:
                 raise Conflict(error.messages[0]) from None
             raise field_error(error, "text") from None
-        saved = Segment.objects.select_related("current_prediction").get(pk=segment.pk)
-        return Response(SegmentSerializer(saved).data)
+        saved = Segment.objects.select_related("current_prediction", "transcript").get(
+            pk=segment.pk
+        )
+        return Response(SegmentCorrectedSerializer(saved).data)
 
 
 class TranscriptValidateView(APIView):

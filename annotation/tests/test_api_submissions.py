@@ -73,6 +73,7 @@ def test_a_text_is_stored_queued_and_described(
     assert body["permissions"] == {"annotate": True, "review": True, "manage": True}
     assert body["links"] == {
         "self": f"http://testserver{detail(submission)}",
+        "page": f"http://testserver/soumissions/{submission.public_id}/",
         "status": f"http://testserver{detail(submission, 'status/')}",
         "transcript": None,
         "predictions": f"http://testserver{detail(submission, 'predictions/')}",
@@ -456,6 +457,7 @@ def test_the_status_is_small_and_says_when_to_stop(user: User) -> None:
         "failure_reason": "",
         "finished": False,
         "label": None,
+        "worker_warning": None,
     }
     assert client.get(detail(done, "status/")).json()["label"] == "familier"
     assert client.get(detail(failed, "status/")).json() == {
@@ -465,6 +467,7 @@ def test_the_status_is_small_and_says_when_to_stop(user: User) -> None:
         "failure_reason": REASON_MODEL_ERROR,
         "finished": True,
         "label": None,
+        "worker_warning": None,
     }
 
 

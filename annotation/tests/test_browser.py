@@ -22,7 +22,7 @@ from accounts.models import User
 from accounts.tests.factories import PASSWORD
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, Request
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -138,8 +138,18 @@ def test_record_send_transcribe_correct_and_find_the_correction(
 ) -> None:
     # `user` before `page`: the ORM refuses to run once Playwright's event loop is started.
     _log_in(page, user)
+    writes: list[str] = []  # what the page's script sends: the API, not the page's endpoints
+
+    def note_write(request: "Request") -> None:
+        if request.method != "GET":
+            writes.append(f"{request.method} {request.url}")
+
+    page.on("request", note_write)
     _record_and_send(page)
     _correct_first_segment(page)
+    paths = [re.sub(r"https?://[^/]+", "", write) for write in writes]
+    assert paths[0] == "POST /api/v1/submissions/audio/"
+    assert re.fullmatch(r"PATCH /api/v1/submissions/[0-9a-f-]{36}/transcript/segments/0/", paths[1])
 
     page.reload()
     page.wait_for_selector("[data-transcript-editor]")

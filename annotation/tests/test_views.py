@@ -39,7 +39,7 @@ def test_submitting_a_text_stores_it_and_shows_its_page(member_client: Client, u
     page = member_client.get(response["Location"])
     assert page.status_code == 200
     assert "Wesh, t&#x27;as vu ce truc de ouf ?" in page.content.decode()
-    assert "data-poll-url" in page.content.decode()
+    assert "data-status-url" in page.content.decode()
 
 
 def test_a_double_click_creates_one_submission(member_client: Client, user: User) -> None:
@@ -90,17 +90,35 @@ def test_the_text_box_does_not_cut_a_long_paste_but_counts_against_the_limit(
     assert not Submission.objects.exists()
 
 
-def test_the_status_endpoint_returns_the_rendered_result(member_client: Client, user: User) -> None:
+def test_the_result_endpoint_returns_the_rendered_result(member_client: Client, user: User) -> None:
     submission = done_submission(user=user, label="familier")
     response = member_client.get(
-        reverse("annotation:submission_status", args=[submission.public_id])
+        reverse("annotation:submission_result", args=[submission.public_id])
     )
-    data = response.json()
-    assert data["status"] == "done"
-    assert data["finished"] is True
-    assert "register-familier" in data["html"]
-    assert "<strong>familier</strong>" in data["html"]
-    assert "test-version" in data["html"]
+    html = response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+    assert "register-familier" in html
+    assert "<strong>familier</strong>" in html
+    assert "test-version" in html
+
+
+def test_a_running_jobs_page_polls_the_api_status_and_fetches_its_result_as_html(
+    member_client: Client, user: User
+) -> None:
+    running = SubmissionFactory.create(user=user, status=Submission.Status.CLASSIFYING)
+    done = done_submission(user=user)
+
+    running_page = member_client.get(
+        reverse("annotation:submission_detail", args=[running.public_id])
+    ).content.decode()
+    done_page = member_client.get(
+        reverse("annotation:submission_detail", args=[done.public_id])
+    ).content.decode()
+
+    assert f'data-status-url="/api/v1/submissions/{running.public_id}/status/"' in running_page
+    assert f'data-result-url="/soumissions/{running.public_id}/resultat/"' in running_page
+    assert '"classifying": "classification"' in running_page  # the labels the poll announces
+    assert "data-status-url" not in done_page
 
 
 def test_a_failed_job_shows_its_reason(member_client: Client, user: User) -> None:
@@ -119,7 +137,7 @@ def test_someone_elses_submission_is_not_found_everywhere(
     theirs = done_submission(user=other_user)
     for name, method in [
         ("annotation:submission_detail", "get"),
-        ("annotation:submission_status", "get"),
+        ("annotation:submission_result", "get"),
         ("annotation:submission_remove", "post"),
     ]:
         url = reverse(name, args=[theirs.public_id])
@@ -132,7 +150,7 @@ def test_someone_elses_submission_is_not_found_everywhere(
 def test_an_unknown_or_malformed_id_is_not_found(member_client: Client) -> None:
     assert member_client.get(f"/soumissions/{uuid.uuid4()}/").status_code == 404
     assert member_client.get("/soumissions/not-a-uuid/").status_code == 404
-    assert member_client.get("/soumissions/123/etat/").status_code == 404
+    assert member_client.get("/soumissions/123/resultat/").status_code == 404
 
 
 def test_the_list_filters_by_register_and_date(member_client: Client, user: User) -> None:

@@ -1,5 +1,4 @@
 from .audio import (
-    segment_save,
     submission_audio,
     submission_cancel_view,
     submission_new_audio,
@@ -13,12 +12,11 @@ from .submissions import (
     submission_list,
     submission_new,
     submission_remove,
-    submission_status,
+    submission_result,
 )
 
 __all__ = [
     "home",
-    "segment_save",
     "submission_audio",
     "submission_cancel_view",
     "submission_detail",
@@ -26,7 +24,7 @@ __all__ = [
     "submission_new",
     "submission_new_audio",
     "submission_remove",
-    "submission_status",
+    "submission_result",
     "transcript_export_view",
     "transcript_history",
     "transcript_validate_view",

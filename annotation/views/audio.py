@@ -1,15 +1,13 @@
 """Audio pages and endpoints: send a recording, listen to it, correct and export its transcript."""
 
 import difflib
-import json
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -19,12 +17,11 @@ from accounts.http import AuthenticatedHttpRequest
 from annotation.access import Can, submission_get
 from annotation.forms import AudioSubmissionForm, TextSubmissionForm
 from annotation.ranges import audio_content_type, ranged_file_response
-from annotation.selectors import segment_get, transcript_get, transcript_revision_list
+from annotation.selectors import transcript_get, transcript_revision_list
 from annotation.services import (
     audio_too_large_message,
     submission_cancel,
     submission_create_audio,
-    transcript_correct,
     transcript_validate,
 )
 from annotation.transcript_exports import (
@@ -36,14 +33,11 @@ from annotation.transcript_exports import (
 from .submissions import new_submission_context
 
 
-def _wants_json(request: AuthenticatedHttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 @login_required
 @require_POST
 def submission_new_audio(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Receive an uploaded or recorded file; JSON for the page's script, HTML without it."""
+    """Receive an uploaded file from the page's form without JavaScript (the page's script sends
+    to the API instead)."""
     files = request.FILES  # parsing the body is what runs the size-limited upload handler
     if getattr(request, "upload_too_large", False):
         # The upload handler dropped the file: say why, rather than "this field is required".
@@ -67,19 +61,13 @@ def submission_new_audio(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.add_error("audio", error)
             status = 413 if error.code == "too_large" else 400
         else:
-            url = reverse("annotation:submission_detail", args=[submission.public_id])
-            if _wants_json(request):
-                return JsonResponse({"url": url}, status=201)
-            return redirect(url)
+            return redirect("annotation:submission_detail", public_id=submission.public_id)
     return _audio_form_invalid(request, form, status=status)
 
 
 def _audio_form_invalid(
     request: AuthenticatedHttpRequest, form: AudioSubmissionForm, *, status: int
 ) -> HttpResponse:
-    if _wants_json(request):
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-        return JsonResponse({"error": " ".join(errors)}, status=status)
     context = new_submission_context(TextSubmissionForm(), audio_form=form)
     return render(request, "annotation/submission_new.html", context, status=status)
 
@@ -100,31 +88,6 @@ def submission_audio(
     response = ranged_file_response(request, path, audio_content_type(recording.file.name))
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-@login_required
-@require_POST
-def segment_save(request: AuthenticatedHttpRequest, public_id: str, index: int) -> JsonResponse:
-    """Autosave of one corrected segment (JSON in, JSON out)."""
-    submission = submission_get(user=request.user, public_id=public_id, can=Can.ANNOTATE)
-    transcript = transcript_get(submission=submission)
-    segment = segment_get(transcript=transcript, index=index)
-    try:
-        payload = json.loads(request.body or b"{}")
-        text = payload["text"]
-        if not isinstance(text, str):
-            raise TypeError
-    except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: deep nesting
-        return JsonResponse({"error": _('Send JSON like {"text": "…"}.')}, status=400)
-    before = segment.text
-    try:
-        saved = transcript_correct(segment=segment, text=text, acting_user=request.user)
-    except ValidationError as error:
-        return JsonResponse({"error": " ".join(error.messages)}, status=400)
-    transcript.refresh_from_db(fields=["version"])
-    return JsonResponse(
-        {"version": transcript.version, "text": saved.text, "changed": saved.text != before}
-    )
 
 
 @login_required

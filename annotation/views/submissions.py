@@ -6,9 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -81,7 +80,8 @@ def result_context(submission: Submission, *, user: User) -> dict[str, object]:
             if recording is not None and recording.is_available
             else None
         ),
-        segment_save_url_template=reverse("annotation:segment_save", args=[public_id, 0]).replace(
+        # The API corrects a segment (PATCH): the page's script fills in the index.
+        segment_save_url_template=reverse("api:transcript-segment", args=[public_id, 0]).replace(
             "/0/", "/__INDEX__/"
         ),
         validate_url=reverse("annotation:transcript_validate", args=[public_id]),
@@ -117,26 +117,20 @@ def submission_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 def submission_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     submission = submission_get(user=request.user, public_id=public_id, can=Can.VIEW)
     context = result_context(submission, user=request.user)
+    # What the result poll announces as the job moves on, in the reader's language.
+    context["status_labels"] = {
+        str(value): str(label) for value, label in Submission.Status.choices
+    }
     return render(request, "annotation/submission_detail.html", context)
 
 
 @login_required
 @require_GET
-def submission_status(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> JsonResponse:
-    """What the result page polls while a job runs: the state and the rendered result."""
+def submission_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The result area alone, as HTML: the page's script fetches it when the job moves on."""
     submission = submission_get(user=request.user, public_id=public_id, can=Can.VIEW)
     context = result_context(submission, user=request.user)
-    html = render_to_string("annotation/_result.html", context, request=request)
-    return JsonResponse(
-        {
-            "status": submission.status,
-            "status_label": submission.get_status_display(),
-            "finished": submission.is_finished,
-            "progress": submission.progress,
-            "html": html,
-            "worker_warning": context["worker_warning"],
-        }
-    )
+    return render(request, "annotation/_result.html", context)
 
 
 @login_required

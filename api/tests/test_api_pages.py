@@ -78,15 +78,18 @@ def test_a_viewer_reads_the_history_and_export_and_polls_the_status(cast: Cast) 
 
     history = client.get(reverse("annotation:transcript_history", args=[public_id]))
     export = client.get(reverse("annotation:transcript_export", args=[public_id, "txt"]))
-    status = client.get(reverse("annotation:submission_status", args=[public_id]))
+    status = client.get(reverse("api:submission-status", args=[public_id]))
+    result = client.get(reverse("annotation:submission_result", args=[public_id]))
 
-    assert (history.status_code, export.status_code, status.status_code) == (200, 200, 200)
-    assert CONTROLS["correct"] not in status.json()["html"]
+    assert (history.status_code, export.status_code) == (200, 200)
+    assert (status.status_code, result.status_code) == (200, 200)
+    assert CONTROLS["correct"] not in result.content.decode()
 
 
 def _save_segment(client: Client, submission: Submission) -> int:
-    response = client.post(
-        reverse("annotation:segment_save", args=[submission.public_id, 0]),
+    """What the transcript editor sends, with the person's session."""
+    response = client.patch(
+        reverse("api:transcript-segment", args=[submission.public_id, 0]),
         json.dumps({"text": "Bonjour à toutes,"}),
         content_type="application/json",
     )
@@ -146,13 +149,21 @@ def test_a_running_jobs_cancel_button_is_only_for_who_may_cancel(cast: Cast) -> 
 
 def test_only_annotators_and_up_may_flag_a_label_from_the_page(cast: Cast) -> None:
     submission = text_done(cast.author, corpus=cast.corpus)
-    url = reverse("review:feedback_create", args=[submission.public_id])
-    payload = json.dumps({"label": "neutre"})
+    form = reverse("review:feedback_create", args=[submission.public_id])
+    api = reverse("api:feedback-list")
+    payload = json.dumps(
+        {
+            "prediction": submission.current_prediction_id,
+            "kind": "register",
+            "suggested_label": "neutre",
+        }
+    )
 
-    refused = browser(cast.viewer).post(url, payload, content_type="application/json")
-    accepted = browser(cast.annotator).post(url, payload, content_type="application/json")
+    refused_form = browser(cast.viewer).post(form, {"label": "neutre"})
+    refused = browser(cast.viewer).post(api, payload, content_type="application/json")
+    accepted = browser(cast.annotator).post(api, payload, content_type="application/json")
 
-    assert refused.status_code == 403
+    assert refused_form.status_code == refused.status_code == 403
     assert accepted.status_code == 201
     assert Feedback.objects.get().user == cast.annotator
 

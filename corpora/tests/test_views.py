@@ -374,12 +374,18 @@ def test_the_import_status_reports_progress_and_problems(user: User) -> None:
     batch = ImportBatchFactory.create(corpus=corpus, problems=[problem], items_read=3)
     done_submission(user=user, corpus=corpus, batch=batch)
     SubmissionFactory.create(user=user, corpus=corpus, batch=batch)
-    response = signed_in(user).get(url("corpus_import_status", corpus, batch.public_id))
-    data = json.loads(response.content)
-    assert (data["total"], data["done"], data["queued"], data["finished"]) == (2, 1, 1, False)
-    assert data["fraction"] == 0.5
-    assert "Ligne vide." in data["html"]
-    assert data["status_label"] == "1 of 2 items processed."
+    client = signed_in(user)
+    response = client.get(url("corpus_import_status", corpus, batch.public_id))
+    api = client.get(
+        reverse("api:corpus_import_detail", args=[corpus.public_id, batch.public_id])
+    ).json()["progress"]
+    html = response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+    assert (api["total"], api["done"], api["queued"], api["finished"]) == (2, 1, 1, False)
+    assert api["fraction"] == 0.5
+    assert "Ligne vide." in html
+    assert 'data-finished="false"' in html
+    assert 'data-status-label="1 of 2 items processed."' in html
 
 
 def test_the_corpus_page_polls_its_running_imports(user: User) -> None:
@@ -389,9 +395,9 @@ def test_the_corpus_page_polls_its_running_imports(user: User) -> None:
     client = signed_in(user)
     page = client.get(url("corpus_detail", corpus)).content.decode()
     assert attr("corpus_imports_status", corpus) in page
-    data = json.loads(client.get(url("corpus_imports_status", corpus)).content)
-    assert data["finished"] is False
-    assert url("corpus_import_detail", corpus, batch.public_id) in data["html"]
+    html = client.get(url("corpus_imports_status", corpus)).content.decode()
+    assert 'data-finished="false"' in html
+    assert url("corpus_import_detail", corpus, batch.public_id) in html
 
 
 def test_an_import_of_another_corpus_is_a_404(user: User) -> None:

@@ -5,9 +5,8 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
@@ -91,26 +90,32 @@ def corpus_import_detail(
 @require_GET
 def corpus_import_status(
     request: AuthenticatedHttpRequest, public_id: uuid.UUID, import_id: uuid.UUID
-) -> JsonResponse:
-    """What the import page polls: the progress, and the progress area rendered."""
+) -> HttpResponse:
+    """What the import page polls: its progress area, as HTML (the numbers are the API's)."""
     corpus = corpus_get(user=request.user, public_id=public_id, can=Can.VIEW)
     batch = corpus_import_get(corpus=corpus, public_id=import_id)
     progress = batch_progress(batch=batch)
-    context = {"corpus": corpus, "batch": batch, "progress": progress}
-    html = render_to_string("corpora/_import_progress.html", context, request=request)
-    return JsonResponse({**progress, "status_label": _progress_label(progress), "html": html})
+    context = {
+        "fragment": "corpora/_import_progress.html",
+        "finished": progress["finished"],
+        "status_label": _progress_label(progress),
+        "corpus": corpus,
+        "batch": batch,
+        "progress": progress,
+    }
+    return render(request, "poll_fragment.html", context)
 
 
 @login_required
 @require_GET
-def corpus_imports_status(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> JsonResponse:
-    """What the corpus page polls while an import runs: its imports section, rendered."""
+def corpus_imports_status(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """What the corpus page polls while an import runs: its imports section, as HTML."""
     corpus = corpus_get(user=request.user, public_id=public_id, can=Can.VIEW)
     context = imports_context(corpus=corpus)
-    html = render_to_string("corpora/_imports.html", context, request=request)
     finished = bool(context["imports_finished"])
     label = _("All imports are finished.") if finished else _("Imports are running.")
-    return JsonResponse({"finished": finished, "status_label": label, "html": html})
+    context.update(fragment="corpora/_imports.html", finished=finished, status_label=label)
+    return render(request, "poll_fragment.html", context)
 
 
 def _progress_label(progress: BatchProgress) -> str:

@@ -38,10 +38,11 @@ def waiting_job(
 
 
 def status(client: Client, submission: Submission) -> dict[str, Any]:
-    response = client.get(f"/soumissions/{submission.public_id}/etat/")
-    assert response.status_code == 200
-    data: dict[str, Any] = response.json()
-    return data
+    """What the result page's poll reads: the API's status, then the result area as HTML."""
+    api = client.get(f"/api/v1/submissions/{submission.public_id}/status/")
+    page = client.get(f"/soumissions/{submission.public_id}/resultat/")
+    assert (api.status_code, page.status_code) == (200, 200)
+    return {**api.json(), "html": page.content.decode()}
 
 
 def test_no_worker_for_the_queue_is_said_in_the_json_and_the_page(

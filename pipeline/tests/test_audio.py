@@ -1,4 +1,8 @@
-"""Audio submissions through the pages, with the real speech and register models."""
+"""Audio submissions as the pages send them, with the real speech and register models.
+
+The page's script sends files and corrections to the API with the person's session, as here;
+the plain form (without JavaScript) posts to the page.
+"""
 
 import json
 from collections.abc import Callable
@@ -34,13 +38,24 @@ def _stored_files(root: Path) -> list[Path]:
 
 def _upload(client: Client, name: str, content: bytes, **extra: Any) -> Any:
     data = {
-        "audio": SimpleUploadedFile(name, content, content_type="audio/wav"),
+        "file": SimpleUploadedFile(name, content, content_type="audio/wav"),
         "source": "upload",
         **extra,
     }
-    return client.post(
-        reverse("annotation:submission_new_audio"), data, HTTP_ACCEPT="application/json"
-    )
+    return client.post(reverse("api:submission-audio"), data, HTTP_ACCEPT="application/json")
+
+
+def _correct(client: Client, submission: Submission, index: int, body: str) -> Any:
+    """What the transcript editor sends when a segment changes."""
+    url = reverse("api:transcript-segment", args=[submission.public_id, index])
+    return client.patch(url, body, content_type="application/json")
+
+
+def _message(response: Any) -> str:
+    """The API's one error shape: the fields' messages, else the detail."""
+    data = response.json()
+    fields = [message for messages in data.get("errors", {}).values() for message in messages]
+    return " ".join(fields) or str(data["detail"])
 
 
 def _transcribed(client: Client, french_wav: Path) -> Submission:
@@ -66,10 +81,10 @@ def test_an_upload_is_checked_stored_privately_and_queued(
         )
     assert response.status_code == 201
     submission = Submission.objects.get()
-    assert response.json() == {
-        "url": reverse("annotation:submission_detail", args=[submission.public_id])
-    }
+    page = reverse("annotation:submission_detail", args=[submission.public_id])
+    assert response.json()["links"]["page"] == f"http://testserver{page}"
     recording = submission.audio
+    assert recording.source == AudioRecording.Source.UPLOAD
     assert submission.kind == Submission.Kind.AUDIO
     assert submission.status == Submission.Status.QUEUED
     assert len(callbacks) == 1
@@ -98,7 +113,7 @@ def test_bad_audio_gets_a_clear_message_and_nothing_is_stored(
 ) -> None:
     response = _upload(member_client, name, content)
     assert response.status_code == 400
-    assert message in response.json()["error"]
+    assert message in _message(response)
     assert not Submission.objects.exists()
     assert _stored_files(audio_root) == []
 
@@ -116,7 +131,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
     settings.PARLURE_AUDIO_MAX_BYTES = 10_000
     response = _upload(member_client, "gros.wav", french_wav.read_bytes())
     assert response.status_code == 413
-    assert "trop volumineux" in response.json()["error"]
+    assert "trop volumineux" in _message(response)
     assert not Submission.objects.exists()
     assert _stored_files(audio_root) == []
 
@@ -127,18 +142,42 @@ def test_a_file_over_the_duration_limit_is_refused(
     settings.PARLURE_AUDIO_MAX_SECONDS = 2
     response = _upload(member_client, "long.wav", french_wav.read_bytes())
     assert response.status_code == 400
-    assert "trop long" in response.json()["error"]
+    assert "trop long" in _message(response)
 
 
 def test_the_same_form_sent_twice_creates_one_submission(
     member_client: Client, french_wav: Path, audio_root: Path
 ) -> None:
     token = "0b0d6f3e-8a55-4c38-9d51-1f1b8a7e6c11"
-    for _ in range(2):
-        response = _upload(member_client, "a.wav", french_wav.read_bytes(), client_token=token)
-        assert response.status_code == 201
+    statuses = [
+        _upload(member_client, "a.wav", french_wav.read_bytes(), client_token=token).status_code
+        for _ in range(2)
+    ]
+    assert statuses == [201, 200]  # the second answer is the first submission
     assert Submission.objects.count() == 1
     assert len(_stored_files(audio_root)) == 1
+
+
+def test_a_recording_made_in_the_page_is_stored_as_recorded(
+    member_client: Client, french_wav: Path
+) -> None:
+    response = _upload(member_client, "rec.wav", french_wav.read_bytes(), source="recording")
+    assert response.status_code == 201
+    assert Submission.objects.get().audio.source == AudioRecording.Source.RECORDING
+
+
+def test_without_javascript_the_form_posts_to_the_page_and_lands_on_the_result(
+    member_client: Client, french_wav: Path
+) -> None:
+    response = member_client.post(
+        reverse("annotation:submission_new_audio"),
+        {"audio": SimpleUploadedFile("a.wav", french_wav.read_bytes()), "source": "upload"},
+    )
+    submission = Submission.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "annotation:submission_detail", args=[submission.public_id]
+    )
 
 
 def test_without_javascript_a_bad_file_re_renders_the_page(member_client: Client) -> None:
@@ -183,15 +222,11 @@ def test_a_recording_is_transcribed_classified_corrected_and_exported(
     assert len(audio.content) == 100
 
     # A correction is a new version, with its revision, classified again.
-    save_url = reverse("annotation:segment_save", args=[submission.public_id, 0])
-    saved = member_client.post(
-        save_url, json.dumps({"text": "Bonjour à toutes."}), content_type="application/json"
-    )
-    assert saved.json() == {"version": 2, "text": "Bonjour à toutes.", "changed": True}
-    again = member_client.post(
-        save_url, json.dumps({"text": "Bonjour à toutes."}), content_type="application/json"
-    )
-    assert again.json() == {"version": 2, "text": "Bonjour à toutes.", "changed": False}
+    saved = _correct(member_client, submission, 0, json.dumps({"text": "Bonjour à toutes."}))
+    assert (saved.json()["transcript_version"], saved.json()["text"]) == (2, "Bonjour à toutes.")
+    assert saved.json()["edited"] is True
+    again = _correct(member_client, submission, 0, json.dumps({"text": "Bonjour à toutes."}))
+    assert (again.json()["transcript_version"], again.json()["text"]) == (2, "Bonjour à toutes.")
     transcript.refresh_from_db()
     [revision] = transcript.revisions.all()
     assert (revision.before, revision.after, revision.version) == (
@@ -236,31 +271,22 @@ def test_a_recording_is_transcribed_classified_corrected_and_exported(
     recording = AudioRecording.objects.get(submission=submission)
     assert recording.deleted_at is not None
     assert _stored_files(audio_root) == []
-    late = member_client.post(
-        save_url, json.dumps({"text": "Trop tard."}), content_type="application/json"
-    )
-    assert late.status_code == 400
+    late = _correct(member_client, submission, 0, json.dumps({"text": "Trop tard."}))
+    assert late.status_code == 409
     gone = member_client.get(reverse("annotation:submission_audio", args=[submission.public_id]))
     assert gone.status_code == 404
 
 
 def test_bad_corrections_get_a_clear_message(member_client: Client, french_wav: Path) -> None:
     submission = _transcribed(member_client, french_wav)
-    url = reverse("annotation:segment_save", args=[submission.public_id, 0])
-    empty = member_client.post(url, json.dumps({"text": "  "}), content_type="application/json")
+    empty = _correct(member_client, submission, 0, json.dumps({"text": "  "}))
     assert empty.status_code == 400
-    assert empty.json()["error"] == "Saisissez ou collez un texte à annoter."
-    junk = member_client.post(url, "not json", content_type="application/json")
+    assert _message(empty) == "Saisissez ou collez un texte à annoter."
+    junk = _correct(member_client, submission, 0, "not json")
     assert junk.status_code == 400
-    nested = member_client.post(url, "[" * 5000 + "]" * 5000, content_type="application/json")
+    nested = _correct(member_client, submission, 0, "[" * 5000 + "]" * 5000)
     assert nested.status_code == 400
-    missing = reverse("annotation:segment_save", args=[submission.public_id, 99])
-    assert (
-        member_client.post(
-            missing, json.dumps({"text": "x"}), content_type="application/json"
-        ).status_code
-        == 404
-    )
+    assert _correct(member_client, submission, 99, json.dumps({"text": "x"})).status_code == 404
 
 
 def test_silence_fails_with_no_speech_detected_and_no_text(
@@ -321,7 +347,7 @@ def test_someone_elses_audio_and_transcript_are_not_found(
         ("annotation:submission_audio", "get", [public_id]),
         ("annotation:transcript_history", "get", [public_id]),
         ("annotation:transcript_export", "get", [public_id, "srt"]),
-        ("annotation:segment_save", "post", [public_id, 0]),
+        ("api:transcript-segment", "patch", [public_id, 0]),
         ("annotation:transcript_validate", "post", [public_id]),
         ("annotation:submission_cancel", "post", [public_id]),
     ]
@@ -367,11 +393,7 @@ def test_a_correction_reclassifies_only_the_segment_it_changed(
     segments = transcript.segments.count()
     before = Prediction.objects.filter(submission=submission).count()
     assert before == 1 + segments
-    member_client.post(
-        reverse("annotation:segment_save", args=[submission.public_id, 0]),
-        json.dumps({"text": "Une autre phrase."}),
-        content_type="application/json",
-    )
+    _correct(member_client, submission, 0, json.dumps({"text": "Une autre phrase."}))
     tasks.classify_transcript_task(transcript.pk, 2)
     new = Prediction.objects.filter(submission=submission, transcript_version=2)
     assert sorted((p.segment.index if p.segment else -1) for p in new) == [-1, 0]
@@ -405,13 +427,9 @@ def test_a_transcript_cannot_be_corrected_before_its_job_is_done(
     _upload(member_client, "a.wav", french_wav.read_bytes())
     submission = Submission.objects.get()
     tasks.transcribe_submission_task(submission.pk)  # transcribed, not yet classified
-    response = member_client.post(
-        reverse("annotation:segment_save", args=[submission.public_id, 0]),
-        json.dumps({"text": "Trop tôt."}),
-        content_type="application/json",
-    )
-    assert response.status_code == 400
-    assert "tant que son traitement n\u2019est pas terminé" in response.json()["error"]
+    response = _correct(member_client, submission, 0, json.dumps({"text": "Trop tôt."}))
+    assert response.status_code == 409
+    assert "tant que son traitement n\u2019est pas terminé" in _message(response)
 
 
 def test_a_passing_database_error_during_a_transcription_is_retried_not_failed(

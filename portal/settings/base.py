@@ -302,6 +302,7 @@ SPECTACULAR_SETTINGS = {
         "SubmissionKindEnum": "annotation.models.Submission.Kind",
         "SubmissionStatusEnum": "annotation.models.Submission.Status",
         "FeedbackKindEnum": "review.models.Feedback.Kind",
+        "JudgementDecisionEnum": "review.models.Judgement.Decision",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -5,6 +5,7 @@ annotation/tests/test_browser.py); skipped without them.
 Run it alone with: .venv/bin/python -m pytest -m browser review/tests/test_browser.py
 """
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,6 +77,8 @@ def test_flag_a_sentence_then_judge_it_with_the_keyboard(
 ) -> None:
     submission, reviewer = data
     page = _page(browser, live_server, user)
+    sent: list[str] = []  # what the page's script posts: the API, not the page's form endpoints
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
     page.goto(f"/soumissions/{submission.public_id}/")
     control = page.locator("details.feedback-sentence").nth(1)  # the second sentence's
 
@@ -95,8 +98,10 @@ def test_flag_a_sentence_then_judge_it_with_the_keyboard(
     assert page.evaluate("window.notReloaded") is True
     assert page.evaluate("document.activeElement.className") == "feedback-thanks"
     assert page.errors == []  # type: ignore[attr-defined]
+    assert sent == [f"{live_server.url}/api/v1/feedback/"]
 
     page = _page(browser, live_server, reviewer)
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
     page.goto("/relecture/")
     items = page.locator("[data-review-item]")
     assert items.count() == 2
@@ -113,6 +118,12 @@ def test_flag_a_sentence_then_judge_it_with_the_keyboard(
     page.keyboard.press("2")  # relabel as neutre
     expect(page.locator("[data-review-item].is-judged")).to_have_count(2)
     assert "neutre" in items.nth(1).locator("[data-item-status]").inner_text()
+    judged = [
+        re.fullmatch(r"/api/v1/review/items/(\d+)/judgement/", url.removeprefix(live_server.url))
+        for url in sent[1:]
+    ]
+    assert all(judged)
+    assert len({match.group(1) for match in judged if match}) == 2
 
     page.goto("/relecture/")
     assert page.locator("[data-review-item]").count() == 0

@@ -1,4 +1,8 @@
-"""Feedback on a label: one click from the result page, no duplicates, clear refusals."""
+"""Feedback on a label: one click from the result page, no duplicates, clear refusals.
+
+A click sends what the page's script sends: the API's feedback, with the person's session. The
+plain form (without JavaScript) posts to the page and comes back with a message.
+"""
 
 import json
 import uuid
@@ -16,12 +20,35 @@ from review.tests.factories import SECOND, TEXT, audio_submission, text_submissi
 pytestmark = pytest.mark.django_db
 
 
-def _post(client: Client, submission: Submission, **payload: Any) -> Any:
+def _post(
+    client: Client,
+    submission: Submission,
+    *,
+    segment: int | None = None,
+    sentence: Any = None,
+    label: Any = None,
+    **fields: Any,
+) -> Any:
+    """A click on the control of the whole text, a sentence or a segment (static/js/review.js)."""
+    prediction = submission.current_prediction
+    if segment is not None:
+        prediction = submission.transcript.segments.get(index=segment).current_prediction
+    assert prediction is not None
+    payload = {"prediction": prediction.pk, "kind": "register", **fields}
+    if sentence is not None:
+        payload["sentence_index"] = sentence
+    if label is not None:
+        payload["suggested_label"] = label
     return client.post(
-        reverse("review:feedback_create", args=[submission.public_id]),
-        data=json.dumps(payload),
-        content_type="application/json",
+        reverse("api:feedback-list"), data=json.dumps(payload), content_type="application/json"
     )
+
+
+def _message(response: Any) -> str:
+    """The API's one error shape: the fields' messages, else the detail."""
+    data = response.json()
+    fields = [message for messages in data.get("errors", {}).values() for message in messages]
+    return " ".join(fields) or str(data["detail"])
 
 
 def test_feedback_on_the_whole_text_is_recorded_and_queued(
@@ -32,7 +59,6 @@ def test_feedback_on_the_whole_text_is_recorded_and_queued(
     response = _post(owner_client, submission, label="soutenu", comment="C'est poli.")
 
     assert response.status_code == 201
-    assert response.json()["message"] == "Thanks, sent for review."
     feedback = Feedback.objects.get()
     assert (feedback.user, feedback.prediction) == (user, submission.current_prediction)
     assert (feedback.kind, feedback.suggested_label, feedback.comment) == (
@@ -56,8 +82,7 @@ def test_a_second_click_updates_the_first_feedback(owner_client: Client, user: U
 
     response = _post(owner_client, submission, label="neutre", comment="Plutôt neutre.")
 
-    assert response.status_code == 200
-    assert response.json()["created"] is False
+    assert response.status_code == 200  # not 201: the earlier feedback, updated
     feedback = Feedback.objects.get()
     assert (feedback.suggested_label, feedback.comment) == ("neutre", "Plutôt neutre.")
     assert ReviewItem.objects.count() == 1
@@ -84,29 +109,29 @@ def test_someone_elses_submission_is_a_404(owner_client: Client, other_user: Use
 
     assert response.status_code == 404
     assert not Feedback.objects.exists()
-    assert _post(owner_client, text_submission(other_user), segment=0, label="x").status_code == 404
 
 
 def test_an_unknown_submission_or_segment_is_a_404(owner_client: Client, user: User) -> None:
     missing = reverse("review:feedback_create", args=[uuid.uuid4()])
-    assert owner_client.post(missing, "{}", content_type="application/json").status_code == 404
-    assert _post(owner_client, text_submission(user), segment=3, label="soutenu").status_code == 404
+    assert owner_client.post(missing, {"label": "soutenu"}).status_code == 404
+    text = reverse("review:feedback_create", args=[text_submission(user).public_id])
+    assert owner_client.post(text, {"segment": "3", "label": "soutenu"}).status_code == 404
 
 
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
-        ({"label": "poli"}, "Pick the right register: soutenu, neutre or familier."),
+        ({"label": "poli"}, '"poli" is not a valid choice.'),
         ({}, "Pick the right register: soutenu, neutre or familier."),
         ({"label": "familier"}, "That is already the register shown."),
         ({"sentence": 0, "label": "soutenu"}, "That is already the register shown."),
         ({"sentence": 7, "label": "soutenu"}, "There is no such sentence in this text."),
-        ({"kind": "spelling", "label": "soutenu"}, "Unknown kind of feedback"),
+        ({"kind": "spelling", "label": "soutenu"}, '"spelling" is not a valid choice.'),
         ({"kind": "transcript"}, "Only the text of a transcript segment can be flagged as wrong."),
         ({"label": "soutenu", "comment": "x" * 2001}, "the limit is 2000 characters"),
-        ({"label": "soutenu", "sentence": "first"}, "Send JSON like"),
-        ({"label": "soutenu", "sentence": -1}, "Send JSON like"),
-        ({"label": ["soutenu"]}, "Send JSON like"),
+        ({"label": "soutenu", "sentence": "first"}, "A valid integer is required."),
+        ({"label": "soutenu", "sentence": -1}, "greater than or equal to 0"),
+        ({"label": ["soutenu"]}, "is not a valid choice"),
     ],
 )
 def test_bad_input_is_a_400_with_a_clear_message(
@@ -115,26 +140,29 @@ def test_bad_input_is_a_400_with_a_clear_message(
     response = _post(owner_client, text_submission(user), **payload)
 
     assert response.status_code == 400
-    assert message in response.json()["error"]
+    assert message in _message(response)
     assert not Feedback.objects.exists()
     assert not ReviewItem.objects.exists()
 
 
 @pytest.mark.parametrize("body", ["{label", "[" * 5000 + "]" * 5000], ids=["broken", "nested"])
 def test_a_body_that_is_not_json_is_a_400(owner_client: Client, user: User, body: str) -> None:
-    url = reverse("review:feedback_create", args=[text_submission(user).public_id])
-
-    response = owner_client.post(url, body, content_type="application/json")
+    response = owner_client.post(
+        reverse("api:feedback-list"), body, content_type="application/json"
+    )
 
     assert response.status_code == 400
-    assert "Send JSON like" in response.json()["error"]
+    assert response.json()["code"] == "parse_error"
 
 
 def test_anonymous_people_are_sent_to_log_in(client: Client, user: User) -> None:
-    response = _post(client, text_submission(user), label="soutenu")
+    url = reverse("review:feedback_create", args=[text_submission(user).public_id])
+    response = client.post(url, {"label": "soutenu"})
+    from_script = _post(client, text_submission(user), label="soutenu")
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+    assert from_script.status_code == 401
     assert not Feedback.objects.exists()
 
 
@@ -155,6 +183,8 @@ def test_without_javascript_the_form_posts_and_comes_back(owner_client: Client, 
     assert response["Location"] == detail
     assert Feedback.objects.get().suggested_label == "soutenu"
     assert "That is already the register shown." in refused.content.decode()
+    garbled = owner_client.post(url, {"sentence": "first", "label": "neutre"}, follow=True)
+    assert "This form was not filled in as expected." in garbled.content.decode()
 
 
 def test_a_segment_can_be_flagged_for_its_register_or_its_text(
@@ -201,6 +231,9 @@ def test_the_result_page_has_the_controls(owner_client: Client, user: User) -> N
     assert 'name="sentence" value="1"' in html
     assert 'value="familier" required disabled' in html  # the register shown cannot be picked
     assert "js/review.js" in html
+    # What the script sends instead of the form: the API, about the prediction shown.
+    assert html.count('data-api-url="/api/v1/feedback/"') == 3
+    assert f'data-prediction="{submission.current_prediction_id}"' in html
 
 
 def test_the_transcript_editor_has_the_controls(owner_client: Client, user: User) -> None:

@@ -19,9 +19,18 @@ def test_feedback_then_review_then_snapshot_then_export(
     user: User, owner_client: Client, reviewer_client: Client
 ) -> None:
     submission = text_submission(user)
+    # The page's script sends both through the API, with the person's session.
     sent = owner_client.post(
-        reverse("review:feedback_create", args=[submission.public_id]),
-        data=json.dumps({"sentence": 1, "label": "neutre", "comment": "Pas si familier."}),
+        reverse("api:feedback-list"),
+        data=json.dumps(
+            {
+                "prediction": submission.current_prediction_id,
+                "sentence_index": 1,
+                "kind": "register",
+                "suggested_label": "neutre",
+                "comment": "Pas si familier.",
+            }
+        ),
         content_type="application/json",
     )
     assert sent.status_code == 201
@@ -34,7 +43,7 @@ def test_feedback_then_review_then_snapshot_then_export(
         "Pas si familier.",
     )
     judged = reviewer_client.post(
-        reverse("review:judgement_create", args=[card.item.pk]),
+        reverse("api:review-item-judgement", args=[card.item.pk]),
         data=json.dumps({"decision": "accept"}),
         content_type="application/json",
     )

@@ -18,11 +18,19 @@ pytestmark = pytest.mark.django_db
 
 
 def _judge(client: Client, item: ReviewItem, **payload: Any) -> Any:
+    """A click or a key in the review queue: the API, with the reviewer's session."""
     return client.post(
-        reverse("review:judgement_create", args=[item.pk]),
+        reverse("api:review-item-judgement", args=[item.pk]),
         data=json.dumps(payload),
         content_type="application/json",
     )
+
+
+def _message(response: Any) -> str:
+    """The API's one error shape: the fields' messages, else the detail."""
+    data = response.json()
+    fields = [message for messages in data.get("errors", {}).values() for message in messages]
+    return " ".join(fields) or str(data["detail"])
 
 
 def test_accept_takes_the_suggested_register(user: User, reviewer: User) -> None:
@@ -131,10 +139,11 @@ def test_the_endpoint_judges_and_says_what_was_decided(user: User, reviewer_clie
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
-        ({"decision": "maybe"}, "Unknown decision: use accept, reject or relabel."),
+        ({"decision": "maybe"}, '"maybe" is not a valid choice.'),
         ({"decision": "relabel"}, "Pick the register to relabel with"),
-        ({"decision": "relabel", "label": "poli"}, "Pick the register to relabel with"),
-        ({"decision": 3}, 'Send JSON like {"decision": "relabel", "label": "familier"}.'),
+        ({"decision": "relabel", "label": "poli"}, '"poli" is not a valid choice.'),
+        ({"decision": 3}, '"3" is not a valid choice.'),
+        ({}, "This field is required."),
     ],
 )
 def test_the_endpoint_refuses_bad_input_with_a_message(
@@ -145,7 +154,7 @@ def test_the_endpoint_refuses_bad_input_with_a_message(
     response = _judge(reviewer_client, item, **payload)
 
     assert response.status_code == 400
-    assert message in response.json()["error"]
+    assert message in _message(response)
     assert not Judgement.objects.exists()
 
 
@@ -155,9 +164,15 @@ def test_members_cannot_judge_and_unknown_items_are_404(
     item = feedback_item(user)
 
     assert _judge(english_client(user), item, decision="accept").status_code == 403
-    assert _judge(english_client(), item, decision="accept").status_code == 302
+    assert _judge(english_client(), item, decision="accept").status_code == 401
+    page = reverse("review:judgement_create", args=[item.pk])
+    assert english_client(user).post(page, {"decision": "accept"}).status_code == 403
+    assert english_client().post(page, {"decision": "accept"}).status_code == 302
     missing = reverse("review:judgement_create", args=[item.pk + 1000])
     assert reviewer_client.post(missing, {"decision": "accept"}).status_code == 404
+    assert (
+        _judge(reviewer_client, ReviewItem(pk=item.pk + 1000), decision="accept").status_code == 404
+    )
     assert not Judgement.objects.exists()
 
 

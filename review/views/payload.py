@@ -1,6 +1,5 @@
-"""Endpoints here take JSON (from the page's script) or a plain form (without script)."""
+"""Reading the review pages' plain forms (the page's script uses the API instead)."""
 
-import json
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,26 +8,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 class BadPayload(ValueError):
     """The body is not what the endpoint takes; answered with a 400 and a clear message."""
-
-
-def is_json(request: HttpRequest) -> bool:
-    return request.content_type == "application/json"
-
-
-def wants_json(request: HttpRequest) -> bool:
-    return is_json(request) or "application/json" in request.headers.get("Accept", "")
-
-
-def request_data(request: HttpRequest) -> dict[str, Any]:
-    if not is_json(request):
-        return request.POST.dict()
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, RecursionError):  # RecursionError: nested too deeply
-        raise BadPayload from None
-    if not isinstance(data, dict):
-        raise BadPayload
-    return data
 
 
 def optional_index(data: dict[str, Any], key: str) -> int | None:

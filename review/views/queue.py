@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from annotation.models import Register
-from review.display import item_card
-from review.models import Judgement, ReviewItem
+from review.display import item_card, judgement_result
+from review.models import Judgement
 from review.reports import agreement_report
 from review.selectors import (
     DECIDED_FILTERS,
@@ -24,7 +24,7 @@ from review.selectors import (
 )
 from review.services import judgement_record
 
-from .payload import BadPayload, request_data, safe_next, text_field, wants_json
+from .payload import safe_next
 
 # Items on one page of the queue: enough for a session of keyboard judging.
 PAGE_ITEMS = 50
@@ -62,55 +62,31 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "review/queue.html", context)
 
 
-def _decision(data: dict[str, object]) -> tuple[str, str | None]:
-    """(decision, label): JSON sends both; the plain form's relabel buttons send ``relabel``."""
+def _decision(data: dict[str, str]) -> tuple[str, str | None]:
+    """(decision, label): the relabel buttons send ``relabel``, the others ``decision``."""
     if relabel := data.get("relabel"):
-        return Judgement.Decision.RELABEL, str(relabel)
-    label = data.get("label")
-    return text_field(data, "decision"), str(label) if label else None
-
-
-def _result(item: ReviewItem, judgement: Judgement) -> dict[str, object]:
-    return {
-        "item": item.pk,
-        "decision": judgement.decision,
-        "label": judgement.label,
-        "status": item.status,
-        "final_label": item.final_label,
-        "judgements": item.judgements.count(),
-        "message": _("%(decision)s: %(label)s. Decided register: %(final)s.")
-        % {
-            "decision": judgement.get_decision_display().capitalize(),
-            "label": judgement.label,
-            "final": item.final_label,
-        },
-    }
+        return Judgement.Decision.RELABEL, relabel
+    return data.get("decision", ""), data.get("label") or None
 
 
 @login_required
 @permission_required(REVIEW_PERMISSION, raise_exception=True)
 @require_POST
 def judgement_create(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
-    """Accept, reject or relabel an item; a second judgement by the same reviewer replaces it."""
+    """Accept, reject or relabel an item (the plain form; the page's script uses the API); a
+    second judgement by the same reviewer replaces it."""
     item = review_item_get(item_id=item_id)
     back = safe_next(request, reverse("review:queue"))
     try:
-        decision, label = _decision(request_data(request))
+        decision, label = _decision(request.POST.dict())
         judgement = judgement_record(
             item=item, reviewer=request.user, decision=decision, label=label
         )
-    except BadPayload:
-        error = _('Send JSON like {"decision": "relabel", "label": "familier"}.')
     except ValidationError as invalid:
         error = " ".join(invalid.messages)
     else:
         item.refresh_from_db()
-        result = _result(item, judgement)
-        if wants_json(request):
-            return JsonResponse(result)
-        messages.success(request, str(result["message"]))
+        messages.success(request, str(judgement_result(item, judgement)["message"]))
         return redirect(back)
-    if wants_json(request):
-        return JsonResponse({"error": error}, status=400)
     messages.error(request, error)
     return redirect(back)

@@ -53,32 +53,53 @@
     });
   });
 
-  // Poll a running job: quickly at first (a text takes well under a second), then less often.
-  var result = document.querySelector("[data-poll-url]");
+  var http = window.Parlure.http; // static/js/http.js
+
+  // A running job's result: poll the API's status (small JSON); when the job moves on (its state,
+  // its progress, a worker warning), fetch the result area again from the page, as HTML.
+  var result = document.querySelector("[data-status-url][data-result-url]");
   if (result) {
-    var delay = 300;
-    var poll = function () {
-      window.Parlure.http.getJson(result.dataset.pollUrl)
-        .then(function (data) {
-          var announcer = document.getElementById("result-announcer");
-          if (announcer && announcer.textContent !== data.status_label) {
-            announcer.textContent = data.status_label;
-          }
-          result.innerHTML = data.html;
-          // Scripts for what the html holds (the transcript editor) set themselves up on this.
-          result.dispatchEvent(new CustomEvent("parlure:result-updated", { bubbles: true, detail: data }));
-          if (data.finished) {
-            result.setAttribute("aria-busy", "false");
-            return;
-          }
-          delay = Math.min(delay * 1.3, 3000);
-          window.setTimeout(poll, delay);
-        })
-        .catch(function () {
-          delay = Math.min(delay * 2, 10000);
-          window.setTimeout(poll, delay);
+    var labels = JSON.parse((document.getElementById("status-labels") || {}).textContent || "{}");
+    var shown = "";
+    http.poll(function () {
+      return http.getJson(result.dataset.statusUrl).then(function (status) {
+        var warning = status.worker_warning ? status.worker_warning.code : "";
+        var seen = [status.status, status.progress, warning].join(" ");
+        if (seen === shown) return false;
+        return http.getHtml(result.dataset.resultUrl).then(function (fragment) {
+          shown = seen;
+          announce(labels[status.status] || status.status);
+          result.replaceChildren(fragment);
+          // Scripts for what the area holds (the transcript editor) set themselves up on this.
+          result.dispatchEvent(new CustomEvent("parlure:result-updated", { bubbles: true, detail: status }));
+          if (status.finished) result.setAttribute("aria-busy", "false");
+          return status.finished;
         });
-    };
-    window.setTimeout(poll, delay);
+      });
+    });
+  }
+
+  // A corpus's imports while they run: the page answers with the area, as HTML, after a marker
+  // that says whether to go on and what to announce (templates/poll_fragment.html).
+  var area = document.querySelector("[data-poll-url]");
+  if (area) {
+    http.poll(function () {
+      return http.getHtml(area.dataset.pollUrl).then(function (fragment) {
+        var state = fragment.querySelector("[data-poll-state]");
+        var finished = !state || state.dataset.finished === "true";
+        if (state) {
+          announce(state.dataset.statusLabel);
+          state.remove();
+        }
+        area.replaceChildren(fragment);
+        if (finished) area.setAttribute("aria-busy", "false");
+        return finished;
+      });
+    });
+  }
+
+  function announce(text) {
+    var announcer = document.getElementById("result-announcer");
+    if (announcer && text && announcer.textContent !== text) announcer.textContent = text;
   }
 })();

@@ -5,6 +5,8 @@
 (function () {
   "use strict";
 
+  var http = window.Parlure.http; // static/js/http.js
+
   // Included twice (by a page and by a partial, say): the first copy does the work.
   if (document.documentElement.hasAttribute("data-recorder-js")) return;
   document.documentElement.setAttribute("data-recorder-js", "");
@@ -101,38 +103,28 @@
     }
   };
 
-  // Send with fetch so that a refused file leaves the person on the page, with the reason.
+  // Send to the API so that a refused file leaves the person on the page, with the reason; the
+  // form's own action is for browsers without this script.
   AudioWidget.prototype.send = function (file, filename, source, button) {
     if (this.sending) return;
     var widget = this;
     var body = new FormData();
-    body.append("csrfmiddlewaretoken", this.uploadForm.elements.csrfmiddlewaretoken.value);
-    body.append("audio", file, filename);
+    body.append("file", file, filename);
     body.append("source", source);
     body.append("client_token", this.tokenInput.value);
     this.tokenUsed = true;
     this.setSending(true, button);
     this.say(this.messages.msgSending);
-    fetch(this.uploadForm.action, {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      headers: { Accept: "application/json" },
-    })
-      .then(function (response) {
-        return response.json().then(
-          function (data) { return { response: response, data: data }; },
-          function () { return { response: response, data: {} }; }
-        );
-      })
-      .then(function (result) {
-        if (result.response.ok && result.data.url) {
+    http.send("POST", this.uploadForm.dataset.apiUrl, body, http.csrfToken(this.uploadForm))
+      .then(function (answer) {
+        var page = answer.ok && answer.data.links && answer.data.links.page;
+        if (page) {
           widget.say(widget.messages.msgSent);
-          window.location.assign(result.data.url);
+          window.location.assign(page);
           return; // stay "sending" while the next page loads: no second click
         }
         widget.setSending(false, button);
-        widget.say(result.data.error || widget.messages.msgNetwork, true);
+        widget.say(http.errorText(answer.data, widget.messages.msgNetwork), true);
       })
       .catch(function () {
         widget.setSending(false, button);

@@ -1,7 +1,8 @@
 // Parlure: feedback on labels (templates/review/_feedback.html, on the result page) and the review
 // queue (templates/review/queue.html). No framework. Both work without this script (plain forms);
-// with it, they are sent as JSON and answered in place, without a reload. Every sentence shown
-// comes from the server's answer or from the markup's data-msg-* attributes.
+// with it, they are sent to the API (/api/v1, the person's session) and answered in place, without
+// a reload. Every sentence shown comes from the server's answer or from the markup's data-msg-*
+// attributes.
 (function () {
   "use strict";
 
@@ -16,19 +17,27 @@
       element.tagName === "SELECT" || element.isContentEditable);
   }
 
-  // POST JSON; resolves with {ok, status, data}; rejects only on a network failure.
+  // POST JSON to the API; resolves with {ok, status, data}; rejects only on a network failure.
   function postJson(url, form, payload) {
     return http.postJson(url, payload, http.csrfToken(form));
   }
 
+  function optionalIndex(field) {
+    return field ? parseInt(field.value, 10) : null;
+  }
+
   // --- Feedback: "Wrong register?" / "Wrong text?" ---------------------------------------------
 
+  // The prediction shown (the whole text's, or the segment's) is in the markup.
   function feedbackPayload(form) {
-    var payload = { kind: form.elements.kind.value, comment: form.elements.comment.value };
+    var payload = {
+      prediction: parseInt(form.dataset.prediction, 10),
+      sentence_index: optionalIndex(form.elements.sentence),
+      kind: form.elements.kind.value,
+      comment: form.elements.comment.value,
+    };
     var checked = form.querySelector("input[name=label]:checked");
-    if (checked) payload.label = checked.value;
-    if (form.elements.segment) payload.segment = parseInt(form.elements.segment.value, 10);
-    if (form.elements.sentence) payload.sentence = parseInt(form.elements.sentence.value, 10);
+    if (checked) payload.suggested_label = checked.value;
     return payload;
   }
 
@@ -39,7 +48,7 @@
     form.dataset.sending = "1";
     button.disabled = true;
     status.textContent = form.dataset.msgSending || "";
-    postJson(form.action, form, feedbackPayload(form))
+    postJson(form.dataset.apiUrl, form, feedbackPayload(form))
       .then(function (answer) {
         if (answer.ok) {
           // The form gives way to the thanks, in place; focus follows so nobody is lost.
@@ -47,12 +56,12 @@
           thanks.className = "feedback-thanks";
           thanks.setAttribute("role", "status");
           thanks.tabIndex = -1;
-          thanks.textContent = answer.data.message || "";
+          thanks.textContent = form.dataset.msgThanks || "";
           form.replaceWith(thanks);
           thanks.focus();
           return;
         }
-        status.textContent = answer.data.error || form.dataset.msgError;
+        status.textContent = http.errorText(answer.data, form.dataset.msgError);
       })
       .catch(function () { status.textContent = form.dataset.msgError; })
       .then(function () {
@@ -133,9 +142,9 @@
     item.dataset.sending = "1";
     var payload = { decision: decision };
     if (label) payload.label = label;
-    postJson(form.action, form, payload)
+    postJson(form.dataset.apiUrl, form, payload)
       .then(function (answer) {
-        var message = answer.ok ? answer.data.message : (answer.data.error || queue.dataset.msgError);
+        var message = answer.ok ? answer.data.message : http.errorText(answer.data, queue.dataset.msgError);
         status.textContent = message;
         announce(message);
         if (!answer.ok) return;

@@ -271,23 +271,27 @@
     }
     segment.setState("saving", this.msg.msgSaving);
     var url = this.root.dataset.saveUrlTemplate.replace("__INDEX__", segment.index);
-    return http.postJson(url, { text: text, version: this.version }, this.csrf())
-      .then(function (answer) { editor.onSaved(segment, text, answer, answer.data); })
+    var before = segment.saved;
+    return http.send("PATCH", url, { text: text }, this.csrf())
+      .then(function (answer) { editor.onSaved(segment, text, before, answer); })
       .catch(function () { editor.failed(segment, ""); });
   };
 
-  Editor.prototype.onSaved = function (segment, sent, response, data) {
-    if (!response.ok) {
+  // The API answers with the segment and the transcript's version, or its one error shape.
+  Editor.prototype.onSaved = function (segment, sent, before, answer) {
+    var data = answer.data;
+    if (!answer.ok) {
       // 4xx: the server explains (empty, too long, validated); trying again would not help.
-      if (response.status >= 400 && response.status < 500 && data.error) {
-        segment.setState("error", data.error);
+      var reason = http.errorText(data, "");
+      if (answer.status >= 400 && answer.status < 500 && answer.status !== 429 && reason) {
+        segment.setState("error", reason);
         return;
       }
-      this.failed(segment, data.error || "");
+      this.failed(segment, reason);
       return;
     }
     segment.saved = typeof data.text === "string" ? data.text : sent;
-    if (typeof data.version === "number") this.version = data.version;
+    if (typeof data.transcript_version === "number") this.version = data.transcript_version;
     this.root.dataset.version = String(this.version);
     // The server tidies spaces: show its text, unless the person is still typing in this field.
     if (segment.textarea.value === sent && document.activeElement !== segment.textarea) {
@@ -300,7 +304,7 @@
     } else {
       segment.setState("saved", this.msg.msgSaved);
     }
-    if (data.changed) {
+    if (segment.saved !== before) {
       segment.dropWords();
       this.refreshSoon();
     }
@@ -321,48 +325,27 @@
 
   // --- The register, computed again after a correction ------------------------------------------
 
-  // Poll the status until the server's html shows this version classified, then take only the
-  // register tags and the whole-text result from it: the text fields, the caret and the player
-  // are left as they are.
+  // Fetch the result area (the page's HTML) until it shows this version classified, then take
+  // only the register tags and the whole-text result from it: the text fields, the caret and the
+  // player are left as they are.
   Editor.prototype.refreshSoon = function () {
     var editor = this;
     if (this.refreshing) return;
     this.refreshing = true;
     var startedAt = Date.now();
-    var delay = 500;
-    var poll = function () {
-      if (!document.contains(editor.root)) return;
-      http.getJson(editor.root.dataset.statusUrl)
-        .then(function (data) {
-          var fresh = editor.parse(data.html);
-          if (data.finished && fresh && editor.isCurrent(fresh)) {
-            editor.refreshing = false;
-            editor.apply(fresh);
-            return;
-          }
-          editor.again(poll, startedAt, delay);
-          delay = Math.min(delay * 1.5, 4000);
-        })
-        .catch(function () {
-          editor.again(poll, startedAt, delay);
-          delay = Math.min(delay * 2, 10000);
-        });
-    };
-    window.setTimeout(poll, delay);
-  };
-
-  Editor.prototype.again = function (poll, startedAt, delay) {
-    if (Date.now() - startedAt > REFRESH_LIMIT_MS) {
-      this.refreshing = false;
-      return;
-    }
-    window.setTimeout(poll, delay);
-  };
-
-  Editor.prototype.parse = function (html) {
-    var template = document.createElement("template");
-    template.innerHTML = html || "";
-    return template.content;
+    http.poll(function () {
+      if (!document.contains(editor.root)) return Promise.resolve(true);
+      if (Date.now() - startedAt > REFRESH_LIMIT_MS) {
+        editor.refreshing = false;
+        return Promise.resolve(true);
+      }
+      return http.getHtml(editor.root.dataset.resultUrl).then(function (fresh) {
+        if (!editor.isCurrent(fresh)) return false;
+        editor.refreshing = false;
+        editor.apply(fresh);
+        return true;
+      });
+    }, { delay: 500, max: 4000 });
   };
 
   // The html is current when it shows the last saved version and its register.
