@@ -1,9 +1,10 @@
 """Upload-to-label latency of a ~30 s French recording, measured from outside like a browser.
 
 Against a running portal (`manage.py runportal 127.0.0.1:PORT`), this signs up a throw-away
-account, then for each run: posts the clip to /soumissions/audio/ as the page's script does
-(multipart, `Accept: application/json`), and polls the submission's status endpoint until the
-job is finished (transcript stored, then the register of the whole and of each segment). The
+account, then for each run: posts the clip to /api/v1/submissions/audio/ as the page's script
+does (multipart, the session and its CSRF token), and polls the API's status of the submission
+until the job is finished (transcript stored, then the register of the whole and of each
+segment). The
 clock starts just before the upload and stops at the first poll that answers `done`. The first
 run is a throw-away warm-up (models loaded, files cached) and is not counted.
 
