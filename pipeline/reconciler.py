@@ -75,13 +75,31 @@ def _single_jobs() -> QuerySet[Submission]:
 
 
 def _running_lost(silent_since: datetime.datetime) -> list[Submission]:
-    return list(
-        _single_jobs().filter(
-            Q(heartbeat_at__lt=silent_since)
-            | Q(heartbeat_at__isnull=True, started_at__lt=silent_since),
-            status__in=Submission.ACTIVE_STATUSES,
-        )
+    """Jobs in progress whose holder went silent past its lease.
+
+    The first time, the job is sent again at once, and unclaimed (``claimed_by`` emptied) to say
+    so. Still silent after that, it is sent again only when its queue holds no message (the copy
+    may still be waiting there): copies sent every lease would keep a busy queue full, and a full
+    queue hides the queued jobs whose messages are gone (``_queued_lost`` waits for it to empty).
+    """
+    silent = _single_jobs().filter(
+        Q(heartbeat_at__lt=silent_since)
+        | Q(heartbeat_at__isnull=True, started_at__lt=silent_since),
+        status__in=Submission.ACTIVE_STATUSES,
     )
+    lost = list(silent.exclude(claimed_by=""))
+    sent_before = list(silent.filter(claimed_by=""))
+    if sent_before:
+        drained = {queue for queue in set(QUEUES.values()) if jobs.queue_length(queue) in (0, None)}
+        lost += [job for job in sent_before if _queue_now(job) in drained]
+    return lost
+
+
+def _queue_now(submission: Submission) -> str:
+    """The queue a job in progress waits on: a recording's transcript is classified on nlp."""
+    if submission.status == Submission.Status.CLASSIFYING:
+        return QUEUES[Submission.Kind.TEXT]
+    return QUEUES[Submission.Kind(submission.kind)]
 
 
 def _queued_lost(sent_before: datetime.datetime) -> list[Submission]:
@@ -121,7 +139,8 @@ def _resend(submission: Submission, now: datetime.datetime) -> int:
         if locked is None or locked.is_finished or locked.status != submission.status:
             return 0  # it moved on meanwhile
         locked.heartbeat_at = now
-        locked.save(update_fields=["heartbeat_at"])
+        locked.claimed_by = ""  # a job in progress is nobody's until a worker claims it again
+        locked.save(update_fields=["heartbeat_at", "claimed_by"])
         name, args = _next_step(locked)
         jobs.job_enqueue(name, *args)
     return 1

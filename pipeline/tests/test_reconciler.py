@@ -159,6 +159,34 @@ def test_a_running_job_whose_worker_went_silent_is_sent_again(
 
 
 @pytest.mark.django_db
+def test_a_silent_job_is_sent_again_once_while_its_copy_waits_in_the_queue(
+    broker: redis.Redis, reconcile: Any
+) -> None:
+    # Given a job whose worker died, sent again by the reconciler
+    silent = SubmissionFactory.create(
+        status=Submission.Status.CLASSIFYING,
+        attempts=1,
+        claimed_by="gone-host:1",
+        heartbeat_at=timezone.now() - LONG_AGO,
+    )
+    assert reconcile().running_resent == 1
+    silent.refresh_from_db()
+    assert silent.claimed_by == ""  # nobody's until a worker claims it
+
+    # When it is silent past its lease again while the copy still waits (a busy worker)
+    Submission.objects.filter(pk=silent.pk).update(heartbeat_at=timezone.now() - LONG_AGO)
+    waiting = reconcile()
+    # Then no second copy fills the queue
+    assert waiting.running_resent == 0
+    assert sent(broker, "nlp") == [(jobs.CLASSIFY_SUBMISSION, [silent.pk])]
+
+    # And once the queue has drained without the job being claimed, it is sent again
+    broker.delete("nlp")
+    assert reconcile().running_resent == 1
+    assert sent(broker, "nlp") == [(jobs.CLASSIFY_SUBMISSION, [silent.pk])]
+
+
+@pytest.mark.django_db
 def test_a_transcribed_recording_waiting_for_its_register_gets_its_classification_again(
     broker: redis.Redis, reconcile: Any
 ) -> None:
