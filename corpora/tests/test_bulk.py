@@ -251,3 +251,21 @@ def test_the_lists_show_the_bulk_form(cast: Cast) -> None:
     assert 'form="bulk" name="submissions"' in content
     assert 'value="add"' not in content  # its rows are in this corpus already
     assert 'value="delete"' in content
+
+
+def test_the_messages_are_in_french_by_default(cast: Cast) -> None:
+    own = SubmissionFactory.create(user=cast.viewer)
+    shared = text_done(cast.author, corpus=cast.corpus)
+    client = Client()
+    client.force_login(cast.viewer)
+    response = client.post(
+        URL,
+        {"action": "delete", "submissions": [str(own.public_id), str(shared.public_id)]},
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "1 soumission a été supprimée." in content
+    assert (
+        "1 soumission n\u2019a pas été supprimée : seuls son auteur ou le propriétaire du corpus "
+        "peuvent la supprimer." in content
+    )
