@@ -9,15 +9,18 @@ import uuid
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from annotation.models import Submission
+from annotation.services import submissions_delete
 from annotation.tests.api_fixtures import Cast, audio_done, cast_create, text_done
 from annotation.tests.factories import SubmissionFactory
 from corpora.models import Corpus
+from corpora.services.corpora import corpus_submissions_add_allowed
 
 pytestmark = pytest.mark.django_db
 
@@ -269,3 +272,17 @@ def test_the_messages_are_in_french_by_default(cast: Cast) -> None:
         "1 soumission n\u2019a pas été supprimée : seuls son auteur ou le propriétaire du corpus "
         "peuvent la supprimer." in content
     )
+
+
+def test_the_services_check_the_rules_on_their_own(cast: Cast) -> None:
+    """Without the view: a viewer may not add to the corpus, nor delete others' rows in it."""
+    own = SubmissionFactory.create(user=cast.viewer)
+    with pytest.raises(PermissionDenied):
+        corpus_submissions_add_allowed(
+            corpus=cast.corpus, submissions=[own], acting_user=cast.viewer
+        )
+    assert Submission.objects.get(pk=own.pk).corpus_id is None
+    shared = text_done(cast.author, corpus=cast.corpus)
+    deleted, refused = submissions_delete(submissions=[own, shared], acting_user=cast.viewer)
+    assert (deleted, refused) == ([own], [shared])
+    assert list(Submission.objects.all()) == [shared]
