@@ -48,6 +48,10 @@ CSV_COLUMNS = [
     "transcript_validated",
     "review_label",
     "suggested_labels",
+    # Last, so that readers of the earlier columns by position are unaffected: when the job
+    # ended, and the corpus (a selection from "My submissions" may mix several, or none).
+    "finished_at",
+    "corpus",
 ]
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -108,7 +112,7 @@ def _submissions(submissions: QuerySet[Submission]) -> Iterator[Submission]:
         .values("count")
     )
     return (
-        submissions.select_related("user", "current_prediction", "transcript")
+        submissions.select_related("user", "corpus", "current_prediction", "transcript")
         .annotate(revision_count=Coalesce(Subquery(revisions, output_field=IntegerField()), 0))
         .prefetch_related(
             Prefetch(
@@ -176,6 +180,8 @@ def _row(submission: Submission) -> dict[str, Any]:
         "suggested_labels": [
             feedback.suggested_label for feedback in getattr(prediction, "register_feedback", [])
         ],
+        "finished_at": submission.finished_at.isoformat() if submission.finished_at else None,
+        "corpus": submission.corpus.name if submission.corpus else None,
     }
 
 

@@ -186,7 +186,8 @@ def test_bulk_export_gives_what_the_person_may_view(cast: Cast, role: str) -> No
         ("audio", "neutre"),
     ]
     assert rows[1]["text"] == "Bonjour à tous, on va commencer la réunion."
-    assert all(row["created_at"] for row in rows)
+    assert all(row["created_at"] and row["finished_at"] for row in rows)
+    assert {row["corpus"] for row in rows} == {"Réunions"}
 
 
 def test_bulk_export_as_csv(cast: Cast) -> None:
