@@ -4,8 +4,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import AudioRecording, Register
-from .selectors import SubmissionFilters
+from accounts.models import User
+from corpora.models import Corpus
+
+from .models import AudioRecording, Register, Submission
+from .selectors import SubmissionFilters, corpora_for_filter
 from .services import text_clean
 
 
@@ -33,6 +36,28 @@ class TextSubmissionForm(forms.Form):
 
 
 class SubmissionFilterForm(forms.Form):
+    """The search box and filters of a list of submissions (GET). Without a ``user``, or on a
+    corpus's page (``with_corpus=False``), there is no corpus filter."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "lang": "fr"}),
+        help_text=_("Words of the text or of the transcript."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("Texts and audio")), *Submission.Kind.choices],
+        required=False,
+    )
+    corpus = forms.ModelChoiceField(
+        label=_("Corpus"),
+        queryset=Corpus.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        empty_label=_("All corpora"),
+    )
     label = forms.ChoiceField(
         label=_("Register"),
         choices=[("", _("All registers")), *Register.choices],
@@ -45,10 +70,27 @@ class SubmissionFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(
+        self, *args: Any, user: User | None = None, with_corpus: bool = True, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["corpus"]
+        if user is None or not with_corpus:
+            del self.fields["corpus"]
+        else:
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = corpora_for_filter(user=user)
+
     def filters(self) -> SubmissionFilters:
         """The filters that were filled in, for submission_list_for_user (call after is_valid)."""
         data = self.cleaned_data
         filters: SubmissionFilters = {}
+        if data.get("q", "").strip():
+            filters["q"] = data["q"].strip()
+        if data.get("kind"):
+            filters["kind"] = data["kind"]
+        if data.get("corpus"):
+            filters["corpus"] = data["corpus"]
         if data.get("label"):
             filters["label"] = data["label"]
         if data.get("date_from"):

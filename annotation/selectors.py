@@ -5,24 +5,36 @@ see it, 403 when their corpus role does not allow the action): pages and API sha
 """
 
 import datetime
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypedDict
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connections
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from corpora.access import ROLE_CAN, Can, corpus_role
+from corpora.access import ROLE_CAN, Can, corpora_visible, corpus_role
+from corpora.models import Corpus
 
 from .access import submissions_visible
 from .models import Prediction, Segment, Submission, Transcript, TranscriptRevision
 
 
 class SubmissionFilters(TypedDict, total=False):
+    q: str  # words to find in the text (for audio, the current transcript)
+    kind: str  # Submission.Kind
+    corpus: Corpus  # one the person can see (the form offers only those)
     label: str
     date_from: datetime.date
     date_to: datetime.date
+
+
+# The text search configuration on PostgreSQL: French stemming and stop words. The GIN index of
+# migration 0007 is on this very expression, so that the planner can use it.
+SEARCH_CONFIG = "french"
 
 
 @dataclass(frozen=True)
@@ -58,18 +70,76 @@ def submission_list_visible(*, user: User) -> QuerySet[Submission]:
     )
 
 
-def submission_list_for_user(
-    *, user: User, filters: SubmissionFilters | None = None
+def submission_search(queryset: QuerySet[Submission], words: str) -> QuerySet[Submission]:
+    """The submissions whose text holds these words (all of them).
+
+    For audio, ``Submission.text`` is the current transcript, rewritten from its segments by each
+    correction (``annotation.services.transcripts``): searching it finds a transcript's words.
+
+    On PostgreSQL, full-text search with the French configuration: "chanter" finds "chantait",
+    and the query reads like a search engine's ("a b" both, "a or b", "-a" without, quotes for a
+    phrase). Elsewhere (the embedded SQLite), each word must appear in the text, in any case
+    (SQLite folds the case of ASCII letters only); accents count.
+    """
+    words = words.strip()
+    if not words:
+        return queryset
+    if connections[queryset.db].vendor == "postgresql":
+        return queryset.annotate(search=SearchVector("text", config=SEARCH_CONFIG)).filter(
+            search=SearchQuery(words, config=SEARCH_CONFIG, search_type="websearch")
+        )
+    for word in words.split():
+        word = word.strip("\"'").lstrip("-")
+        if word and word.lower() != "or":
+            queryset = queryset.filter(text__icontains=word)
+    return queryset
+
+
+def submissions_filter(
+    queryset: QuerySet[Submission], filters: SubmissionFilters | None
 ) -> QuerySet[Submission]:
+    """The submissions that pass these filters (the search box, kind, corpus, register, dates).
+
+    The caller scopes ``queryset`` to what the person may see; a corpus filter only narrows it.
+    """
     filters = filters or {}
-    queryset = Submission.objects.filter(user=user).select_related("current_prediction")
+    if words := filters.get("q"):
+        queryset = submission_search(queryset, words)
+    if kind := filters.get("kind"):
+        queryset = queryset.filter(kind=kind)
+    if corpus := filters.get("corpus"):
+        queryset = queryset.filter(corpus=corpus)
     if label := filters.get("label"):
         queryset = queryset.filter(current_prediction__label=label)
     if date_from := filters.get("date_from"):
         queryset = queryset.filter(created_at__date__gte=date_from)
     if date_to := filters.get("date_to"):
         queryset = queryset.filter(created_at__date__lte=date_to)
-    return queryset.order_by("-created_at", "-id")
+    return queryset
+
+
+def submission_list_for_user(
+    *, user: User, filters: SubmissionFilters | None = None
+) -> QuerySet[Submission]:
+    queryset = Submission.objects.filter(user=user).select_related("current_prediction", "corpus")
+    return submissions_filter(queryset, filters).order_by("-created_at", "-id")
+
+
+def corpora_for_filter(*, user: User) -> QuerySet[Corpus]:
+    """The corpora a list of submissions can be narrowed to: those the person can see."""
+    return corpora_visible(user=user).order_by("name", "id")
+
+
+def submissions_visible_by_public_ids(
+    *, user: User, public_ids: Iterable[uuid.UUID]
+) -> list[Submission]:
+    """Those of these submissions the person can see (others' ids match nothing), oldest first."""
+    return list(
+        submissions_visible(user=user)
+        .select_related("corpus")
+        .filter(public_id__in=list(public_ids))
+        .order_by("pk")
+    )
 
 
 def submission_counts_for_user(*, user: User) -> dict[str, int]:

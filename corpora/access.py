@@ -60,6 +60,13 @@ def corpora_visible(*, user: User) -> QuerySet[Corpus]:
     return Corpus.objects.filter(Q(owner=user) | Q(Exists(member)))
 
 
+def corpora_allowing(*, user: User, can: Can) -> QuerySet[Corpus]:
+    """Corpora in which the person's role allows this (the owner's allows everything)."""
+    roles = [role for role, allowed in ROLE_CAN.items() if role != OWNER and can in allowed]
+    member = CorpusMember.objects.filter(corpus=OuterRef("pk"), user=user, role__in=roles)
+    return Corpus.objects.filter(Q(owner=user) | Q(Exists(member)))
+
+
 def public_id_or_404(public_id: uuid.UUID | str) -> uuid.UUID:
     """A public id from a URL or a form; anything that is not a UUID is an unknown object."""
     try:

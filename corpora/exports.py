@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
@@ -48,6 +48,10 @@ CSV_COLUMNS = [
     "transcript_validated",
     "review_label",
     "suggested_labels",
+    # Last, so that readers of the earlier columns by position are unaffected: when the job
+    # ended, and the corpus (a selection from "My submissions" may mix several, or none).
+    "finished_at",
+    "corpus",
 ]
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -74,14 +78,32 @@ def corpus_export_lines(*, corpus: Corpus, file_format: str) -> Iterator[str]:
     CSV has a header row. The caller has checked that the person may view the corpus. An
     unknown format raises ValidationError at once, before anything is streamed.
     """
+    return submissions_export_lines(
+        submissions=Submission.objects.filter(corpus=corpus), file_format=file_format
+    )
+
+
+def selection_filename(*, file_format: str) -> str:
+    """The file name of an export of chosen submissions (a list's bulk action)."""
     _check_format(file_format)
-    rows = (_row(submission) for submission in _submissions(corpus))
+    return f"parlure-submissions-{timezone.localdate():%Y-%m-%d}.{file_format}"
+
+
+def submissions_export_lines(
+    *, submissions: QuerySet[Submission], file_format: str
+) -> Iterator[str]:
+    """These submissions, in the corpus export's format (same columns, oldest first).
+
+    The caller has scoped ``submissions`` to what the person may view.
+    """
+    _check_format(file_format)
+    rows = (_row(submission) for submission in _submissions(submissions))
     if file_format == "csv":
         return _csv_lines(rows)
     return (json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
-def _submissions(corpus: Corpus) -> Iterator[Submission]:
+def _submissions(submissions: QuerySet[Submission]) -> Iterator[Submission]:
     revisions = (
         TranscriptRevision.objects.filter(transcript__submission=OuterRef("pk"))
         .order_by()
@@ -90,8 +112,7 @@ def _submissions(corpus: Corpus) -> Iterator[Submission]:
         .values("count")
     )
     return (
-        Submission.objects.filter(corpus=corpus)
-        .select_related("user", "current_prediction", "transcript")
+        submissions.select_related("user", "corpus", "current_prediction", "transcript")
         .annotate(revision_count=Coalesce(Subquery(revisions, output_field=IntegerField()), 0))
         .prefetch_related(
             Prefetch(
@@ -159,6 +180,8 @@ def _row(submission: Submission) -> dict[str, Any]:
         "suggested_labels": [
             feedback.suggested_label for feedback in getattr(prediction, "register_feedback", [])
         ],
+        "finished_at": submission.finished_at.isoformat() if submission.finished_at else None,
+        "corpus": submission.corpus.name if submission.corpus else None,
     }
 
 

@@ -20,6 +20,7 @@ from django.http import Http404
 
 from accounts.models import User
 from annotation.models import Submission
+from annotation.selectors import SubmissionFilters, submissions_filter
 
 from .access import OWNER, corpora_visible, public_id_or_404
 from .models import Corpus, CorpusMember, ImportBatch
@@ -120,13 +121,13 @@ def corpus_member_get(*, corpus: Corpus, member_id: int) -> CorpusMember:
     return member
 
 
-def corpus_submission_list(*, corpus: Corpus) -> QuerySet[Submission]:
-    """The corpus's submissions, newest first, with what a table of them shows."""
-    return (
-        Submission.objects.filter(corpus=corpus)
-        .select_related("current_prediction", "user")
-        .order_by("-created_at", "-id")
-    )
+def corpus_submission_list(
+    *, corpus: Corpus, filters: SubmissionFilters | None = None
+) -> QuerySet[Submission]:
+    """The corpus's submissions that pass the filters (search, kind, register, dates), newest
+    first, with what a table of them shows."""
+    queryset = Submission.objects.filter(corpus=corpus).select_related("current_prediction", "user")
+    return submissions_filter(queryset, filters).order_by("-created_at", "-id")
 
 
 def corpus_submission_get(*, corpus: Corpus, public_id: uuid.UUID | str) -> Submission:

@@ -5,6 +5,7 @@ from . import views
 app_name = "corpora"
 urlpatterns = [
     path("", views.corpus_list, name="corpus_list"),
+    path("soumissions/actions/", views.submissions_bulk, name="submissions_bulk"),
     path("<uuid:public_id>/", views.corpus_detail, name="corpus_detail"),
     path("<uuid:public_id>/modifier/", views.corpus_edit, name="corpus_edit"),
     path("<uuid:public_id>/supprimer/", views.corpus_delete_view, name="corpus_delete"),

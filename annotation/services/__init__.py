@@ -17,6 +17,7 @@ from .submissions import (
     submission_fail,
     submission_heartbeat,
     submission_start,
+    submissions_delete,
     text_clean,
 )
 from .transcripts import (
@@ -53,6 +54,7 @@ __all__ = [
     "submission_heartbeat",
     "submission_progress_update",
     "submission_start",
+    "submissions_delete",
     "text_clean",
     "transcript_correct",
     "transcript_predictions_record",

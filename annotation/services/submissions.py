@@ -7,6 +7,7 @@ duplicate click or a re-delivered message cannot record a result twice.
 import datetime
 import logging
 import uuid
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from annotation.access import Can, submission_allows
 from annotation.models import Prediction, Submission, Transcript
 from annotation.predictions import PredictedSentence, sentences_dump
 from common import jobs
@@ -222,3 +224,24 @@ def submission_delete(*, submission: Submission, acting_user: User) -> None:
     """Delete a submission with everything about it (its audio file goes with its row)."""
     logger.info("submission %s deleted by user %s", submission.pk, acting_user.pk)
     submission.delete()
+
+
+def submissions_delete(
+    *, submissions: Iterable[Submission], acting_user: User
+) -> tuple[list[Submission], list[Submission]]:
+    """Delete those of these submissions the person may manage (their own, and any in a corpus
+    they own); the others are left as they are. Returns (deleted, refused).
+
+    Each goes through ``submission_delete``, in its own transaction: one that fails does not
+    bring back the others, and the caller says how many went and why the rest did not.
+    """
+    deleted: list[Submission] = []
+    refused: list[Submission] = []
+    for submission in submissions:
+        if not submission_allows(user=acting_user, submission=submission, can=Can.MANAGE):
+            refused.append(submission)
+            continue
+        with transaction.atomic():
+            submission_delete(submission=submission, acting_user=acting_user)
+        deleted.append(submission)
+    return deleted, refused

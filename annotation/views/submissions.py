@@ -25,6 +25,7 @@ from annotation.selectors import (
 )
 from annotation.services import submission_create_text, submission_delete
 from annotation.workers import submission_worker_warning
+from corpora.access import corpora_allowing
 
 
 def new_submission_context(
@@ -136,7 +137,7 @@ def submission_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -
 @login_required
 @require_GET
 def submission_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = SubmissionFilterForm(request.GET or None)
+    form = SubmissionFilterForm(request.GET or None, user=request.user)
     filters: SubmissionFilters = {}
     status = 200
     if form.is_bound:
@@ -150,7 +151,14 @@ def submission_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        # The bulk actions: "add to a corpus" offers those where the person may add.
+        "bulk_corpora": corpora_allowing(user=request.user, can=Can.ANNOTATE).order_by("name"),
+        "bulk_next": request.get_full_path(),
+    }
     return render(request, "annotation/submission_list.html", context, status=status)
 
 

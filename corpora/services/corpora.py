@@ -12,6 +12,7 @@ Decisions a caller may rely on:
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -188,6 +189,39 @@ def corpus_submissions_add(
         "%s submissions added to corpus %s by user %s", len(added), corpus.pk, acting_user.pk
     )
     return locked
+
+
+@dataclass(frozen=True)
+class SubmissionsAdded:
+    """What became of each submission a person asked to add to a corpus."""
+
+    added: list[Submission]
+    already: list[Submission]  # in this corpus already
+    not_yours: list[Submission]  # someone else's: only its author adds a submission
+    elsewhere: list[Submission]  # in another corpus: not moved
+
+
+def corpus_submissions_add_allowed(
+    *, corpus: Corpus, submissions: Iterable[Submission], acting_user: User
+) -> SubmissionsAdded:
+    """Add those of these submissions that ``corpus_submissions_add`` accepts, and say why the
+    others were left: the bulk action of a list, where a selection may mix them.
+
+    The adding itself goes through ``corpus_submissions_add``, which checks again under a lock
+    (a submission that changed meanwhile makes it refuse, with its message).
+    """
+    _require(user=acting_user, corpus=corpus, can=Can.ANNOTATE)
+    chosen = list(submissions)
+    not_yours = [s for s in chosen if s.user_id != acting_user.pk]
+    mine = [s for s in chosen if s.user_id == acting_user.pk]
+    already = [s for s in mine if s.corpus_id == corpus.pk]
+    elsewhere = [s for s in mine if s.corpus_id not in (None, corpus.pk)]
+    addable = [s for s in mine if s.corpus_id is None]
+    if addable:
+        corpus_submissions_add(corpus=corpus, submissions=addable, acting_user=acting_user)
+    return SubmissionsAdded(
+        added=addable, already=already, not_yours=not_yours, elsewhere=elsewhere
+    )
 
 
 @transaction.atomic

@@ -59,6 +59,8 @@ def test_csv_has_a_header_and_one_row_per_submission_oldest_first(
     rows = csv_rows(corpus)
 
     assert lines[0] == "\ufeff" + ",".join(CSV_COLUMNS) + "\r\n"
+    finished_at = done.finished_at
+    assert finished_at is not None
     assert [row["id"] for row in rows] == [str(done.public_id), str(queued.public_id)]
     assert rows[0] == {
         "id": str(done.public_id),
@@ -79,6 +81,8 @@ def test_csv_has_a_header_and_one_row_per_submission_oldest_first(
         "transcript_validated": "",
         "review_label": "",
         "suggested_labels": "",
+        "finished_at": finished_at.isoformat(),
+        "corpus": corpus.name,
     }
     assert (rows[1]["status"], rows[1]["text"], rows[1]["label"]) == (
         "queued",

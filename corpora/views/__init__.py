@@ -1,3 +1,4 @@
+from .bulk import submissions_bulk
 from .content import corpus_submission_remove_view, corpus_submissions_add_view, corpus_text_add
 from .corpora import (
     corpus_delete_view,
@@ -30,4 +31,5 @@ __all__ = [
     "corpus_submission_remove_view",
     "corpus_submissions_add_view",
     "corpus_text_add",
+    "submissions_bulk",
 ]

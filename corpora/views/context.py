@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
-from annotation.forms import TextSubmissionForm
+from annotation.forms import SubmissionFilterForm, TextSubmissionForm
+from annotation.selectors import SubmissionFilters
 from corpora.access import OWNER, ROLE_CAN, Can, corpus_role
 from corpora.exports import EXPORT_FORMATS
 from corpora.forms import (
@@ -64,9 +65,19 @@ def corpus_detail_context(
     allowed = ROLE_CAN[role] if role else frozenset()
     can_annotate = Can.ANNOTATE in allowed
     can_manage = Can.MANAGE in allowed
+    # The search box and filters of the corpus's submissions (no corpus filter: this one).
+    filter_form = SubmissionFilterForm(
+        {key: value for key, value in request.GET.items() if key != "page"} or None,
+        user=user,
+        with_corpus=False,
+    )
+    filters: SubmissionFilters = filter_form.filters() if filter_form.is_valid() else {}
     page = Paginator(
-        corpus_submission_list(corpus=corpus), settings.PARLURE_SUBMISSIONS_PER_PAGE
+        corpus_submission_list(corpus=corpus, filters=filters),
+        settings.PARLURE_SUBMISSIONS_PER_PAGE,
     ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     members = list(corpus_member_list(corpus=corpus))
     context: dict[str, Any] = {
         "corpus": corpus,
@@ -80,6 +91,12 @@ def corpus_detail_context(
         ],
         "my_membership": next((m for m in members if m.user_id == user.pk), None),
         "page": page,
+        "filter_form": filter_form,
+        "submission_total": corpus.submissions.count(),
+        "query": query.urlencode(),
+        "bulk_next": request.get_full_path()
+        if request.method == "GET"
+        else corpus_url(corpus.public_id),
         "export_links": [
             (fmt.upper(), reverse("corpora:corpus_export", args=[corpus.public_id, fmt]))
             for fmt in EXPORT_FORMATS

@@ -53,6 +53,23 @@
     });
   });
 
+  // A button that asks first (a bulk deletion); the form's other buttons do not.
+  document.querySelectorAll("button[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+    });
+  });
+
+  // "Select all" of a list's bulk actions: ticks or unticks every row of its table.
+  document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+    var table = all.closest("table");
+    var rows = table ? table.querySelectorAll("input[name=submissions]") : [];
+    all.hidden = false;
+    all.addEventListener("change", function () {
+      rows.forEach(function (row) { row.checked = all.checked; });
+    });
+  });
+
   var http = window.Parlure.http; // static/js/http.js
 
   // A running job's result: poll the API's status (small JSON); when the job moves on (its state,
