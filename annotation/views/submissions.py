@@ -24,7 +24,11 @@ from annotation.selectors import (
     submission_abilities,
     submission_list_for_user,
 )
-from annotation.services import submission_create_text, submission_delete
+from annotation.services import (
+    prediction_explain_request,
+    submission_create_text,
+    submission_delete,
+)
 from annotation.workers import submission_worker_warning
 
 
@@ -61,8 +65,14 @@ def result_context(submission: Submission, *, user: User) -> dict[str, object]:
         # Set when no worker serves the job's queue or the job is stalled: computed once here,
         # read by the page, the partial and the status poll alike.
         "worker_warning": submission_worker_warning(submission=submission, user=user),
+        "explanation_pending": False,
     }
     prediction = submission.current_prediction
+    if prediction is not None and prediction.explanation_pending:
+        # Classified without explanations (an import): someone opens it, so compute them now;
+        # the page polls until the highlights arrive.
+        prediction_explain_request(prediction=prediction)
+        context["explanation_pending"] = True
     transcript = getattr(submission, "transcript", None)
     if transcript is None:
         if prediction is not None:
@@ -132,6 +142,8 @@ def submission_status(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -
             "status": submission.status,
             "status_label": submission.get_status_display(),
             "finished": submission.is_finished,
+            # Finished, but the deciding words are still being computed: keep polling.
+            "explanation_pending": context["explanation_pending"],
             "progress": submission.progress,
             "html": html,
             "worker_warning": context["worker_warning"],

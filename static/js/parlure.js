@@ -67,7 +67,8 @@
           result.innerHTML = data.html;
           // Scripts for what the html holds (the transcript editor) set themselves up on this.
           result.dispatchEvent(new CustomEvent("parlure:result-updated", { bubbles: true, detail: data }));
-          if (data.finished) {
+          // A finished job may still be computing its deciding words (an imported text).
+          if (data.finished && !data.explanation_pending) {
             result.setAttribute("aria-busy", "false");
             return;
           }
