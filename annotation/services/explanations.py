@@ -6,6 +6,7 @@ export with explanations ask for them: ``prediction_explain_request`` queues the
 and stores them once through ``prediction_explanations_store``.
 """
 
+import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -16,10 +17,11 @@ from django.utils.translation import gettext_noop
 from annotation.models import Prediction
 from annotation.predictions import sentences_dump, sentences_explain
 from common import jobs
-from common.jobs import job_enqueue
 
 if TYPE_CHECKING:
     from parlure_ml.register.classifier import Evidence
+
+logger = logging.getLogger(__name__)
 
 # Stored untranslated and translated when shown.
 REASON_MODEL_GONE = gettext_noop(
@@ -36,8 +38,17 @@ def prediction_explain_request(*, prediction: Prediction) -> bool:
     """
     if not prediction.explanation_pending:
         return False
-    job_enqueue(jobs.EXPLAIN_PREDICTION, prediction.pk)
+    prediction_id = prediction.pk
+    transaction.on_commit(lambda: _explain_send(prediction_id))
     return True
+
+
+def _explain_send(prediction_id: int) -> None:
+    try:
+        jobs.job_send(jobs.EXPLAIN_PREDICTION, prediction_id)
+    except jobs.JobQueueUnavailable:
+        # Reading a result must not fail with the broker: the next view asks again.
+        logger.warning("explanation of prediction %s not queued: no broker", prediction_id)
 
 
 def predictions_explain_request(*, predictions: Iterable[Prediction]) -> int:

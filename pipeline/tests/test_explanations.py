@@ -355,3 +355,28 @@ def test_classify_text_without_details_asks_for_no_explanations(
 
     assert asked == [False, True]
     assert "sentences" not in json.loads(out.getvalue())
+
+
+@pytest.mark.django_db
+def test_a_result_still_opens_when_the_broker_is_down(
+    corpus: Corpus,
+    user: User,
+    runs: Runs,
+    member_client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    [prediction, *_] = imported(corpus, user, runs)
+    submission = Submission.objects.get(current_prediction=prediction)
+
+    def down(name: str, *args: int) -> None:
+        raise jobs.JobQueueUnavailable(name)
+
+    monkeypatch.setattr(jobs, "job_send", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = member_client.get(
+            reverse("annotation:submission_detail", args=[submission.public_id])
+        )
+
+    assert page.status_code == 200
+    assert "data-poll-url" in page.content.decode()  # the next poll or view asks again
