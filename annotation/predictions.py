@@ -6,11 +6,13 @@ read (``annotation.selectors.prediction_text``). Every reader goes through ``sen
 so a row written before a field existed gets the same defaults everywhere.
 """
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from parlure_ml.register.classifier import Evidence as ModelEvidence
     from parlure_ml.register.classifier import SentencePrediction
 
 
@@ -73,6 +75,18 @@ class PredictedSentence:
     def fits(self, text: str) -> bool:
         """Whether the offsets fit ``text`` (they come from another version of it otherwise)."""
         return 0 <= self.start < self.end <= len(text)
+
+
+def sentences_explain(
+    sentences: Iterable[PredictedSentence], evidence: Iterable[Iterable["ModelEvidence"]]
+) -> list[PredictedSentence]:
+    """The sentences with the evidence computed later for each (same order)."""
+    return [
+        dataclasses.replace(
+            sentence, evidence=tuple(Evidence(e.start, e.end, e.weight) for e in words)
+        )
+        for sentence, words in zip(sentences, evidence, strict=True)
+    ]
 
 
 def sentences_load(raw: Iterable[dict[str, Any]] | None) -> list[PredictedSentence]:

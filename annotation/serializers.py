@@ -115,14 +115,52 @@ class AuthorSerializer(serializers.Serializer[User]):
         return request is not None and request.user.pk == user.pk
 
 
-class PredictionSummarySerializer(serializers.ModelSerializer[Prediction]):
+EXPLANATION_STATES = [
+    ("computed", "computed: each sentence's evidence is there"),
+    ("not_computed", "not computed yet (bulk work): ask with ?explain=1"),
+    ("computing", "queued or being computed: ask again"),
+    ("unavailable", "the model that made the prediction is gone: never computed"),
+]
+
+
+def explanation_state(prediction: Prediction, *, queued: set[int] | None = None) -> str:
+    """Where a prediction's explanations stand, as the API tells it."""
+    if prediction.explained_at is not None:
+        return "computed"
+    if prediction.explanation_failure:
+        return "unavailable"
+    return "computing" if queued and prediction.pk in queued else "not_computed"
+
+
+class ExplanationStateMixin(serializers.Serializer[Any]):
+    """``explanations``: the view puts the predictions it queued in the context (``explaining``)."""
+
+    explanations = serializers.SerializerMethodField(
+        help_text="Whether the sentences' evidence (the deciding words) is computed: imports "
+        "classify without it, and ?explain=1 computes it."
+    )
+
+    @extend_schema_field(serializers.ChoiceField(choices=EXPLANATION_STATES))
+    def get_explanations(self, prediction: Prediction) -> str:
+        return explanation_state(prediction, queued=self.context.get("explaining"))
+
+
+class PredictionSummarySerializer(ExplanationStateMixin, serializers.ModelSerializer[Prediction]):
     """The register shown for a submission: its current prediction."""
 
     scores = _scores()
 
     class Meta:
         model = Prediction
-        fields = ["id", "label", "top_label", "uncertain", "scores", "model_version"]
+        fields = [
+            "id",
+            "label",
+            "top_label",
+            "uncertain",
+            "scores",
+            "model_version",
+            "explanations",
+        ]
         read_only_fields = fields
 
 
@@ -502,7 +540,7 @@ def sentences_readable(source: str, sentences: list[PredictedSentence]) -> list[
     return readable
 
 
-class PredictionSerializer(serializers.ModelSerializer[Prediction]):
+class PredictionSerializer(ExplanationStateMixin, serializers.ModelSerializer[Prediction]):
     """One prediction; the text it read comes from the view's context (``sources``)."""
 
     scores = _scores()
@@ -524,6 +562,7 @@ class PredictionSerializer(serializers.ModelSerializer[Prediction]):
             "segment",
             "transcript_version",
             "created_at",
+            "explanations",
             "sentences",
         ]
         read_only_fields = fields

@@ -11,20 +11,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# On a machine shared with other work, give each run its own database and Redis databases.
 PORT=${BENCH_PORT:-8200}
-DB=parlure_bench
+DB=${BENCH_DB:-parlure_bench}
+BROKER_DB=${BENCH_BROKER_DB:-13}
+CACHE_DB=${BENCH_CACHE_DB:-12}
 export DJANGO_SETTINGS_MODULE=portal.settings.local DJANGO_DEBUG=false
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
-export CELERY_BROKER_URL=redis://127.0.0.1:6379/13
+export CELERY_BROKER_URL=redis://127.0.0.1:6379/$BROKER_DB
 # Throttling counters in Redis, as in docker-compose.yml (every request reads and writes them).
-export CACHE_URL=redis://127.0.0.1:6379/12
+export CACHE_URL=redis://127.0.0.1:6379/$CACHE_DB
 export PARLURE_VAR_DIR=${PARLURE_VAR_DIR:-var/bench}
 export PARLURE_API_RATE_USER=1000000/minute PARLURE_API_RATE_UPLOADS=1000000/minute
 export PARLURE_WARM_UP_MODELS=register
 
 psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
-redis-cli -h 127.0.0.1 -p 6379 -n 13 flushdb >/dev/null
-redis-cli -h 127.0.0.1 -p 6379 -n 12 flushdb >/dev/null
+redis-cli -h 127.0.0.1 -p 6379 -n "$BROKER_DB" flushdb >/dev/null
+redis-cli -h 127.0.0.1 -p 6379 -n "$CACHE_DB" flushdb >/dev/null
 .venv/bin/python manage.py migrate -v0
 
 trap 'kill 0' EXIT

@@ -26,6 +26,7 @@ CLASSIFY_TRANSCRIPT = "annotation.tasks.classify_transcript_task"
 AUDIO_PURGE_EXPIRED = "annotation.tasks.audio_purge_expired_task"
 IMPORT_BATCH_CLASSIFY = "corpora.tasks.import_batch_classify_task"
 RECONCILE = "pipeline.tasks.jobs_reconcile_task"
+EXPLAIN_PREDICTION = "pipeline.tasks.prediction_explain_task"
 
 
 class JobQueueUnavailable(Exception):

@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from annotation.models import Register, Segment, Submission, TranscriptRevision
+from annotation.models import Prediction, Register, Segment, Submission, TranscriptRevision
+from annotation.services import predictions_explain_request
 from review.models import Feedback, ReviewItem
 
 from .models import Corpus
@@ -53,6 +54,9 @@ CSV_COLUMNS = [
     "finished_at",
     "corpus",
 ]
+# With explanations (``explanations=True``): each sentence of the text, its register and the
+# words that decided it.
+EXPLANATION_COLUMN = "sentences"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -72,14 +76,43 @@ def export_filename(*, corpus: Corpus, file_format: str) -> str:
     return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format}"
 
 
-def corpus_export_lines(*, corpus: Corpus, file_format: str) -> Iterator[str]:
+def _unexplained(corpus: Corpus) -> QuerySet[Prediction]:
+    """The corpus's shown predictions whose explanations are not computed yet (imports)."""
+    shown = Submission.objects.filter(corpus=corpus, current_prediction__isnull=False)
+    return Prediction.objects.filter(
+        pk__in=shown.values("current_prediction"),
+        explained_at__isnull=True,
+        explanation_failure="",
+    )
+
+
+def corpus_export_explanations_request(*, corpus: Corpus) -> int:
+    """Before an export with explanations: queue the computation of every explanation it
+    lacks; returns how many are still missing (0: the export can be made now).
+
+    Imported texts are classified without their deciding words; an export that includes them
+    is someone asking for them. The jobs are idempotent, so asking again while they run only
+    queues no-ops.
+    """
+    missing = list(_unexplained(corpus).only("id", "explained_at", "explanation_failure"))
+    predictions_explain_request(predictions=missing)
+    return len(missing)
+
+
+def corpus_export_lines(
+    *, corpus: Corpus, file_format: str, explanations: bool = False
+) -> Iterator[str]:
     """The export, line by line (each ends with a newline), for a StreamingHttpResponse.
 
     CSV has a header row. The caller has checked that the person may view the corpus. An
-    unknown format raises ValidationError at once, before anything is streamed.
+    unknown format raises ValidationError at once, before anything is streamed. With
+    ``explanations``, each row also has its sentences and their deciding words; call
+    ``corpus_export_explanations_request`` first (a prediction not explained yet has none).
     """
     return submissions_export_lines(
-        submissions=Submission.objects.filter(corpus=corpus), file_format=file_format
+        submissions=Submission.objects.filter(corpus=corpus),
+        file_format=file_format,
+        explanations=explanations,
     )
 
 
@@ -90,16 +123,16 @@ def selection_filename(*, file_format: str) -> str:
 
 
 def submissions_export_lines(
-    *, submissions: QuerySet[Submission], file_format: str
+    *, submissions: QuerySet[Submission], file_format: str, explanations: bool = False
 ) -> Iterator[str]:
     """These submissions, in the corpus export's format (same columns, oldest first).
 
     The caller has scoped ``submissions`` to what the person may view.
     """
     _check_format(file_format)
-    rows = (_row(submission) for submission in _submissions(submissions))
+    rows = (_row(submission, explanations) for submission in _submissions(submissions))
     if file_format == "csv":
-        return _csv_lines(rows)
+        return _csv_lines(rows, explanations)
     return (json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
@@ -140,7 +173,31 @@ def _submissions(submissions: QuerySet[Submission]) -> Iterator[Submission]:
     )
 
 
-def _row(submission: Submission) -> dict[str, Any]:
+def _sentences(submission: Submission, prediction: Prediction | None) -> list[dict[str, Any]]:
+    """The prediction's sentences with their deciding words, as text and offsets."""
+    if prediction is None:
+        return []
+    text = submission.text
+
+    def piece(start: int, end: int) -> str | None:
+        return text[start:end] if 0 <= start < end <= len(text) else None
+
+    return [
+        {
+            "start": sentence.start,
+            "end": sentence.end,
+            "text": piece(sentence.start, sentence.end),
+            "label": sentence.label,
+            "evidence": [
+                {"word": piece(e.start, e.end), "start": e.start, "end": e.end, "weight": e.weight}
+                for e in sentence.evidence
+            ],
+        }
+        for sentence in prediction.sentence_list()
+    ]
+
+
+def _row(submission: Submission, explanations: bool = False) -> dict[str, Any]:
     prediction = submission.current_prediction
     transcript = None
     if submission.kind == Submission.Kind.AUDIO:
@@ -182,6 +239,7 @@ def _row(submission: Submission) -> dict[str, Any]:
         ],
         "finished_at": submission.finished_at.isoformat() if submission.finished_at else None,
         "corpus": submission.corpus.name if submission.corpus else None,
+        **({EXPLANATION_COLUMN: _sentences(submission, prediction)} if explanations else {}),
     }
 
 
@@ -202,13 +260,16 @@ def _cell(value: object) -> object:
     return value
 
 
-def _csv_lines(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+def _csv_lines(rows: Iterator[dict[str, Any]], explanations: bool = False) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(CSV_COLUMNS)
+    columns = [*CSV_COLUMNS, EXPLANATION_COLUMN] if explanations else CSV_COLUMNS
+    yield "\ufeff" + writer.writerow(columns)
     for row in rows:
         row = {
             **row,
             "segments": json.dumps(row["segments"], ensure_ascii=False) if row["segments"] else "",
             "suggested_labels": ";".join(row["suggested_labels"]),
         }
-        yield writer.writerow([_cell(row[column]) for column in CSV_COLUMNS])
+        if explanations:
+            row[EXPLANATION_COLUMN] = json.dumps(row[EXPLANATION_COLUMN], ensure_ascii=False)
+        yield writer.writerow([_cell(row[column]) for column in columns])

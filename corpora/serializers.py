@@ -169,3 +169,11 @@ class ExportQuerySerializer(serializers.Serializer[None]):
     file_format = serializers.ChoiceField(
         choices=list(EXPORT_FORMATS), help_text="csv (text/csv) or jsonl (application/x-ndjson)."
     )
+    explain = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Add each text's sentences with the words that decided them (a `sentences` "
+        "column). Texts imported in bulk are classified without them: the first request "
+        "queues their computation and answers 202 with how many are missing; ask again once "
+        "none is.",
+    )

@@ -15,6 +15,16 @@ def champion_version() -> str | None:
     return ModelVersion.objects.filter(is_champion=True).values_list("version", flat=True).first()
 
 
+def model_version_registered(*, name: str) -> str | None:
+    """The registry version of the model whose card says ``name`` (what predictions record)."""
+    return (
+        ModelVersion.objects.filter(name=name)
+        .order_by("-created_at", "-id")
+        .values_list("version", flat=True)
+        .first()
+    )
+
+
 def model_version_list() -> QuerySet[ModelVersion]:
     return ModelVersion.objects.order_by("-created_at", "-id")
 

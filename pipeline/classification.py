@@ -10,14 +10,25 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from learning.champion import champion_pinned, champion_version_resolve
+from learning.selectors import model_version_registered
 from learning.services import model_directory
 from parlure_ml.register import RegisterClassifier, RegisterPrediction, get_classifier
+from parlure_ml.register.artifact import SHIPPED_DIR, ModelCard
+from parlure_ml.register.classifier import Evidence
 from parlure_ml.speech.transcriber import Transcript, get_transcriber
 
 logger = logging.getLogger(__name__)
 
 # This process's classifier for the champion it last saw: (pid, registry version, classifier).
 _champion: tuple[int, str, RegisterClassifier] | None = None
+# Older models this process loaded to explain their own predictions: (pid, {model_version: it}).
+_former: tuple[int, dict[str, RegisterClassifier]] | None = None
+FORMER_MODELS_KEPT = 2
+INT8_SUFFIX = "+int8"
+
+
+class ModelUnavailable(Exception):
+    """The model that made a prediction cannot be loaded any more (its files are gone)."""
 
 
 def _champion_version() -> str | None:
@@ -56,19 +67,86 @@ def register_classifier() -> RegisterClassifier:
 
 
 def register_classify(text: str) -> tuple[RegisterPrediction, int]:
-    """Classify one text with the process's model; returns the prediction and model time (ms)."""
-    [prediction], latency_ms = register_classify_many([text])
+    """Classify one text someone submitted, with its explanations (they open the result at
+    once); returns the prediction and model time (ms)."""
+    [prediction], latency_ms = register_classify_many([text], explain=True)
     return prediction, latency_ms
 
 
-def register_classify_many(texts: list[str]) -> tuple[list[RegisterPrediction], int]:
-    """Classify several texts in one batch; returns the predictions and the total time (ms)."""
+def register_classify_many(
+    texts: list[str], *, explain: bool
+) -> tuple[list[RegisterPrediction], int]:
+    """Classify several texts in one batch; returns the predictions and the total time (ms).
+
+    Bulk work (imports) passes explain=False: explanations cost several times the model's
+    own time, and are computed when someone asks for them (``register_explain``).
+    """
     classifier = register_classifier()
     started = time.perf_counter()
     predictions = classifier.predict(
-        texts, uncertain_below=settings.PARLURE_UNCERTAIN_BELOW, explain=True
+        texts, uncertain_below=settings.PARLURE_UNCERTAIN_BELOW, explain=explain
     )
     return predictions, round((time.perf_counter() - started) * 1000)
+
+
+def register_classifier_for(model_version: str) -> RegisterClassifier:
+    """The classifier that recorded ``model_version`` on its predictions: the champion's, or an
+    older registered version (or the shipped one) loaded once per process.
+
+    Raises ModelUnavailable when no model of that version can be loaded: a prediction is never
+    explained by another model than the one that made it.
+    """
+    global _former
+    current = register_classifier()
+    if current.model_version == model_version:
+        return current
+    if _former is None or _former[0] != os.getpid():
+        _former = (os.getpid(), {})
+    loaded = _former[1]
+    if model_version in loaded:
+        return loaded[model_version]
+    name = model_version.removesuffix(INT8_SUFFIX)
+    int8 = model_version.endswith(INT8_SUFFIX)
+    try:
+        classifier = RegisterClassifier.load(_model_directory_named(name), int8=int8)
+    except ModelUnavailable:
+        raise
+    except Exception as error:
+        logger.exception("cannot load register model %s", model_version)
+        raise ModelUnavailable(model_version) from error
+    if classifier.model_version != model_version:  # a directory that lies about its card
+        raise ModelUnavailable(model_version)
+    while len(loaded) >= FORMER_MODELS_KEPT:
+        loaded.pop(next(iter(loaded)))
+    loaded[model_version] = classifier
+    return classifier
+
+
+def _model_directory_named(name: str) -> Path:
+    """Where the model whose card says ``name`` lives: pinned, shipped or registered."""
+    for directory in (champion_pinned(), SHIPPED_DIR):
+        card = directory / "model.json" if directory is not None else None
+        if card is not None and card.exists() and ModelCard.read(card.parent).version == name:
+            return card.parent
+    try:
+        registry_version = model_version_registered(name=name)
+    except DatabaseError:
+        registry_version = None
+    if registry_version is None:
+        raise ModelUnavailable(name)
+    return model_directory(registry_version)
+
+
+def register_explain(
+    *, text: str, sentences: list[tuple[int, int, str]], model_version: str
+) -> tuple[list[tuple[Evidence, ...]], int]:
+    """The deciding words of a prediction's sentences, (start, end, top_label) in the text it
+    read, by the model that made it: the same as if it had explained them at once. Returns the
+    evidence per sentence and the model time (ms); raises ModelUnavailable."""
+    classifier = register_classifier_for(model_version)
+    started = time.perf_counter()
+    evidence = classifier.explain(text, sentences)
+    return evidence, round((time.perf_counter() - started) * 1000)
 
 
 def speech_transcribe(path: Path, on_progress: Callable[[float], None]) -> Transcript:

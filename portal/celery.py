@@ -42,6 +42,7 @@ app.conf.update(
         jobs.RECONCILE: {"queue": "nlp"},
         # An import's texts, by chunks of one model call each: text classification.
         jobs.IMPORT_BATCH_CLASSIFY: {"queue": "nlp"},
+        jobs.EXPLAIN_PREDICTION: {"queue": "nlp"},
         # Training needs minutes and GBs: a queue of its own, so classification never waits.
         "learning.tasks.retraining_task": {"queue": "training"},
         "learning.tasks.retraining_check_task": {"queue": "training"},

@@ -1,5 +1,7 @@
 """What the submission, transcript and feedback endpoints share."""
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
@@ -25,6 +27,29 @@ SEGMENT_INDEX = OpenApiParameter(
     description="The segment's index in the transcript, from 0.",
     examples=[OpenApiExample("The first segment", value=0)],
 )
+
+EXPLAIN = OpenApiParameter(
+    "explain",
+    OpenApiTypes.BOOL,
+    OpenApiParameter.QUERY,
+    required=False,
+    description=(
+        "Ask for the deciding words (each sentence's `evidence`). Texts classified in bulk (a "
+        "corpus import) are stored without them, and nothing is computed unless asked: with "
+        "`explain=1`, a prediction whose `explanations` is `not_computed` is queued for the "
+        "model that made it, and answers `computing` (its `evidence` still empty); ask again "
+        "until it answers `computed`. Without it, nothing is computed. `unavailable`: the model "
+        "that made the prediction can no longer be loaded, and no other model explains it."
+    ),
+    examples=[OpenApiExample("Compute the deciding words if missing", value=True)],
+)
+
+EXPLAIN_TRUE = ("1", "true", "yes", "on")
+
+
+def explain_asked(query: Mapping[str, str]) -> bool:
+    """Whether the query string asks for explanations (``?explain=1``)."""
+    return str(query.get("explain", "")).strip().lower() in EXPLAIN_TRUE
 
 
 def field_error(error: DjangoValidationError, field: str) -> serializers.ValidationError:

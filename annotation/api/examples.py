@@ -26,6 +26,7 @@ SUBMISSION: dict[str, Any] = {
         "uncertain": False,
         "scores": SCORES,
         "model_version": "register-camembert-v3",
+        "explanations": "computed",
     },
     "permissions": {"annotate": True, "review": True, "manage": True},
     "links": {
@@ -133,6 +134,7 @@ PREDICTION: dict[str, Any] = {
     "segment": None,
     "transcript_version": None,
     "created_at": "2025-03-14T09:30:00.410000+01:00",
+    "explanations": "computed",
     "sentences": [
         {
             "index": 0,

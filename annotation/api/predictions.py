@@ -13,9 +13,10 @@ from annotation.access import Can, submission_get
 from annotation.models import Prediction, Submission
 from annotation.selectors import prediction_list, prediction_source_texts
 from annotation.serializers import PredictionSerializer
+from annotation.services import prediction_explain_request
 
 from . import examples
-from .common import PUBLIC_ID, TAG_PREDICTIONS
+from .common import EXPLAIN, PUBLIC_ID, TAG_PREDICTIONS, explain_asked
 
 
 @extend_schema_view(
@@ -29,10 +30,12 @@ from .common import PUBLIC_ID, TAG_PREDICTIONS
             "sentence comes with its text and its evidence: the words that weighed most in the "
             "decision, with their offsets in the text the prediction read (for an older version "
             "of a transcript, that version's text). Use a prediction's `id` and a sentence's "
-            "`index` to send feedback. Cursor pages."
+            "`index` to send feedback. Cursor pages. A prediction made in bulk (a corpus import) "
+            "has no evidence until asked for (`explanations`): add `explain=1` to compute the "
+            "missing evidence of this page's predictions."
         ),
         tags=[TAG_PREDICTIONS],
-        parameters=[PUBLIC_ID],
+        parameters=[PUBLIC_ID, EXPLAIN],
         examples=[
             OpenApiExample("A text's prediction", value=examples.PREDICTION, response_only=True)
         ],
@@ -56,6 +59,9 @@ class PredictionListView(generics.ListAPIView[Prediction]):
         predictions = list(page) if page is not None else []
         # The text each prediction read, for its sentences' and evidence's words.
         sources = prediction_source_texts(submission=submission, predictions=predictions)
-        context = {**self.get_serializer_context(), "sources": sources}
+        explaining: set[int] = set()
+        if explain_asked(request.query_params):
+            explaining = {p.pk for p in predictions if prediction_explain_request(prediction=p)}
+        context = {**self.get_serializer_context(), "sources": sources, "explaining": explaining}
         data = PredictionSerializer(predictions, many=True, context=context).data
         return self.get_paginated_response(data)

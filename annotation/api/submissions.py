@@ -30,6 +30,7 @@ from annotation.serializers import (
 )
 from annotation.services import (
     audio_too_large_message,
+    prediction_explain_request,
     submission_cancel,
     submission_create_audio,
     submission_create_text,
@@ -42,7 +43,7 @@ from corpora.access import corpus_get
 from corpora.models import Corpus
 
 from . import examples
-from .common import PUBLIC_ID, TAG_SUBMISSIONS, field_error
+from .common import EXPLAIN, PUBLIC_ID, TAG_SUBMISSIONS, explain_asked, field_error
 
 CREATE_RESPONSES = {
     201: OpenApiResponse(SubmissionSerializer, description="Created and queued."),
@@ -220,10 +221,13 @@ class SubmissionDetailView(APIView):
             "corpus, author, the register shown (`prediction`, null until done), what you may do "
             "with it (`permissions`) and links to its status, transcript and predictions. "
             "`author.name` is the author's display name, or their e-mail address when they have "
-            "none; only the author and the people of its corpus can read a submission."
+            "none; only the author and the people of its corpus can read a submission. "
+            "`prediction.explanations` says whether its deciding words are computed (texts "
+            "imported into a corpus are classified without them): `explain=1` computes them, "
+            "and the predictions link shows them."
         ),
         tags=[TAG_SUBMISSIONS],
-        parameters=[PUBLIC_ID],
+        parameters=[PUBLIC_ID, EXPLAIN],
         responses={200: SubmissionSerializer},
         examples=[OpenApiExample("Done", value=examples.SUBMISSION, response_only=True)],
     )
@@ -231,7 +235,15 @@ class SubmissionDetailView(APIView):
         user = request_user(request)
         submission = submission_get(user=user, public_id=public_id, can=Can.VIEW)
         abilities = submission_abilities(user=user, submission=submission)
-        context = {"request": request, "abilities": abilities}
+        explaining: set[int] = set()
+        prediction = submission.current_prediction
+        if (
+            explain_asked(request.query_params)
+            and prediction is not None
+            and prediction_explain_request(prediction=prediction)
+        ):
+            explaining.add(prediction.pk)
+        context = {"request": request, "abilities": abilities, "explaining": explaining}
         return Response(SubmissionSerializer(submission, context=context).data)
 
     @extend_schema(

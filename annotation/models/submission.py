@@ -149,6 +149,15 @@ class Prediction(models.Model):
     # "uncertain", "evidence": [[start, end, weight], ...]}, offsets into the text it read; read
     # and written through annotation/predictions.py only (sentence_list()).
     sentences = models.JSONField(_("sentences"), default=list, blank=True)
+    # When the sentences' evidence was computed: at once for a text someone submitted, on demand
+    # (pipeline.explanations) for bulk work such as imports. Null: not computed yet, and the
+    # sentences' evidence is empty until it is.
+    explained_at = models.DateTimeField(_("explained at"), null=True, blank=True)
+    # Why the evidence cannot be computed (the model that made the prediction is gone); blank
+    # otherwise. No other model explains in its place.
+    explanation_failure = models.CharField(
+        _("why not explained"), max_length=200, blank=True, default=""
+    )
     model_version = models.CharField(_("model version"), max_length=100)
     latency_ms = models.PositiveIntegerField(_("model time (ms)"))
     # Set when the prediction is about one transcript segment rather than the whole submission.
@@ -179,6 +188,15 @@ class Prediction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.model_version})"
+
+    @property
+    def is_explained(self) -> bool:
+        return self.explained_at is not None
+
+    @property
+    def explanation_pending(self) -> bool:
+        """Not explained yet, and it can be: someone asking for it queues the work."""
+        return self.explained_at is None and not self.explanation_failure
 
     def sentence_list(self) -> list[PredictedSentence]:
         """The stored sentences, typed (annotation/predictions.py)."""

@@ -7,6 +7,14 @@ from .audio import (
     audio_too_large_message,
     submission_create_audio,
 )
+from .explanations import (
+    REASON_MODEL_GONE,
+    prediction_explain_request,
+    prediction_explanation_claim,
+    prediction_explanation_fail,
+    prediction_explanations_store,
+    predictions_explain_request,
+)
 from .submissions import (
     REASON_MODEL_ERROR,
     REASON_TOO_LONG,
@@ -36,6 +44,7 @@ from .transcripts import (
 __all__ = [
     "REASON_AUDIO_GONE",
     "REASON_MODEL_ERROR",
+    "REASON_MODEL_GONE",
     "REASON_NO_SPEECH",
     "REASON_SPEECH_MODEL_ERROR",
     "REASON_TOO_LONG",
@@ -45,7 +54,12 @@ __all__ = [
     "audio_missing_fail",
     "audio_purge_expired",
     "audio_too_large_message",
+    "prediction_explain_request",
+    "prediction_explanation_claim",
+    "prediction_explanation_fail",
+    "prediction_explanations_store",
     "prediction_record",
+    "predictions_explain_request",
     "submission_cancel",
     "submission_create_audio",
     "submission_create_text",

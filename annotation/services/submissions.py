@@ -197,6 +197,8 @@ def prediction_values(result: "RegisterPrediction") -> dict[str, Any]:
         "scores": {label: round(float(p), 6) for label, p in result.scores.items()},
         "model_version": result.model_version,
         "sentences": sentences_dump(PredictedSentence.from_model(s) for s in result.sentences),
+        # Bulk work classifies without explanations: null until someone asks for them.
+        "explained_at": timezone.now() if result.explained else None,
     }
 
 

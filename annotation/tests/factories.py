@@ -22,6 +22,8 @@ class PredictionFactory(factory.django.DjangoModelFactory[Prediction]):
     scores = {"soutenu": 0.8, "neutre": 0.15, "familier": 0.05}
     model_version = "test-version"
     latency_ms = 12
+    # Explained at once, as a text someone submits; an import's are not (explained_at=None).
+    explained_at = factory.LazyFunction(timezone.now)
 
 
 def done_submission(**kwargs: object) -> Submission:

@@ -408,6 +408,7 @@ def test_a_submission_is_described_with_its_prediction_and_permissions() -> None
         "uncertain": False,
         "scores": {"soutenu": 0.2, "neutre": 0.7, "familier": 0.1},
         "model_version": "test-version",
+        "explanations": "computed",
     }
     assert body["permissions"] == {"annotate": True, "review": True, "manage": False}
     assert body["links"]["transcript"] == f"http://testserver{detail(submission)}transcript/"

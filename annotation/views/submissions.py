@@ -23,7 +23,11 @@ from annotation.selectors import (
     submission_abilities,
     submission_list_for_user,
 )
-from annotation.services import submission_create_text, submission_delete
+from annotation.services import (
+    prediction_explain_request,
+    submission_create_text,
+    submission_delete,
+)
 from annotation.workers import submission_worker_warning
 from corpora.access import corpora_allowing
 
@@ -61,8 +65,14 @@ def result_context(submission: Submission, *, user: User) -> dict[str, object]:
         # Set when no worker serves the job's queue or the job is stalled: computed once here,
         # read by the page, the partial and the status poll alike.
         "worker_warning": submission_worker_warning(submission=submission, user=user),
+        "explanation_pending": False,
     }
     prediction = submission.current_prediction
+    if prediction is not None and prediction.explanation_pending:
+        # Classified without explanations (an import): someone opens it, so compute them now;
+        # the page polls until the highlights arrive.
+        prediction_explain_request(prediction=prediction)
+        context["explanation_pending"] = True
     transcript = getattr(submission, "transcript", None)
     if transcript is None:
         if prediction is not None:

@@ -195,8 +195,8 @@ def import_batch_classify_enqueue(*, batch: ImportBatch) -> None:
     job_enqueue(jobs.IMPORT_BATCH_CLASSIFY, batch.pk)
 
 
-def explained_words(text: str) -> int:
-    """The words of a text the model's explanation would count against its per-call budget."""
+def chunk_words(text: str) -> int:
+    """The words of a text, as a chunk's budget counts them."""
     return sum(1 for start, _end in word_spans(text) if text[start].isalnum())
 
 
@@ -206,12 +206,12 @@ def import_batch_chunk_claim(
 ) -> list[Submission]:
     """Claim the batch's next queued texts for classification and mark them running.
 
-    At most ``size`` texts and ``max_words`` words (always at least one text): the model
-    explains at most EXPLAIN_MAX_WORDS words per call, so a chunk within that budget gets the
-    same explanations as its texts sent one by one. Rows another worker is claiming are skipped
-    (SKIP LOCKED), so several workers share a batch. A text left running longer than
-    ``stale_after`` was being processed by a worker that died: it is taken over, like a
-    re-delivered single job, up to PARLURE_MAX_ATTEMPTS times.
+    At most ``size`` texts and ``max_words`` words (always at least one text), so that one
+    batched model call stays within the task's time limit; the chunk is classified without
+    explanations, which are computed text by text when asked for. Rows another worker is
+    claiming are skipped (SKIP LOCKED), so several workers share a batch. A text left running
+    longer than ``stale_after`` was being processed by a worker that died: it is taken over,
+    like a re-delivered single job, up to PARLURE_MAX_ATTEMPTS times.
     """
     stale_before = timezone.now() - stale_after
     candidates = list(
@@ -227,7 +227,7 @@ def import_batch_chunk_claim(
     taken: list[int] = []
     total = 0
     for pk, text in candidates:
-        words = explained_words(text)
+        words = chunk_words(text)
         if taken and total + words > max_words:
             break
         taken.append(pk)

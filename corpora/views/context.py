@@ -101,6 +101,14 @@ def corpus_detail_context(
             (fmt.upper(), reverse("corpora:corpus_export", args=[corpus.public_id, fmt]))
             for fmt in EXPORT_FORMATS
         ],
+        # The same with each sentence's deciding words (computed first for imported texts).
+        "explained_export_links": [
+            (
+                fmt.upper(),
+                reverse("corpora:corpus_export", args=[corpus.public_id, fmt]) + "?explain=1",
+            )
+            for fmt in EXPORT_FORMATS
+        ],
         "limits": import_limits(),
         **imports_context(corpus=corpus),
     }

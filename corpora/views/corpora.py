@@ -5,14 +5,19 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
 from corpora.access import Can, corpus_get
-from corpora.exports import EXPORT_FORMATS, corpus_export_lines, export_filename
+from corpora.exports import (
+    EXPORT_FORMATS,
+    corpus_export_explanations_request,
+    corpus_export_lines,
+    export_filename,
+)
 from corpora.forms import CorpusForm
 from corpora.selectors import corpus_list_for_user
 from corpora.services.corpora import corpus_create, corpus_delete, corpus_update
@@ -102,13 +107,24 @@ def corpus_delete_view(request: AuthenticatedHttpRequest, public_id: uuid.UUID) 
 @require_GET
 def corpus_export_view(
     request: AuthenticatedHttpRequest, public_id: uuid.UUID, file_format: str
-) -> StreamingHttpResponse:
+) -> HttpResponseBase:
     """The whole corpus as a download, written while it is sent (a corpus may be large)."""
     corpus = corpus_get(user=request.user, public_id=public_id, can=Can.VIEW)
     if file_format not in EXPORT_FORMATS:
         raise Http404("No such export format.")
+    explain = request.GET.get("explain") == "1"
+    if explain and (pending := corpus_export_explanations_request(corpus=corpus)):
+        messages.info(
+            request,
+            _(
+                "The deciding words of %(count)s imported texts are being computed; export "
+                "again in a moment to have them."
+            )
+            % {"count": pending},
+        )
+        return redirect("corpora:corpus_detail", public_id=corpus.public_id)
     response = StreamingHttpResponse(
-        corpus_export_lines(corpus=corpus, file_format=file_format),
+        corpus_export_lines(corpus=corpus, file_format=file_format, explanations=explain),
         content_type=EXPORT_CONTENT_TYPES[file_format],
     )
     filename = export_filename(corpus=corpus, file_format=file_format)

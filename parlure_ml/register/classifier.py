@@ -71,6 +71,9 @@ class RegisterPrediction:
     uncertain: bool
     model_version: str
     sentences: tuple[SentencePrediction, ...] = field(default=())
+    # Whether the sentences' explanations were computed (predict(explain=True)); when not,
+    # explain() computes the same ones later.
+    explained: bool = False
 
     @property
     def shares(self) -> dict[str, float]:
@@ -180,9 +183,26 @@ class RegisterClassifier:
                     uncertain=uncertain,
                     model_version=self.model_version,
                     sentences=tuple(sentences),
+                    explained=explain,
                 )
             )
         return results
+
+    def explain(
+        self, text: str, sentences: Sequence[tuple[int, int, str]], method: str | None = None
+    ) -> list[tuple[Evidence, ...]]:
+        """The deciding words of a text's sentences, given as (start, end, top_label) as
+        predict() made them: the same evidence predict([text], explain=True) gives at once.
+
+        For a prediction made without explanations, computed when someone asks for them; the
+        caller must use the model that made the prediction.
+        """
+        decided = [
+            SentencePrediction(start, end, top_label, top_label, {}, False)
+            for start, end, top_label in sentences
+        ]
+        [explained] = self._with_evidence([text], [decided], method)
+        return [sentence.explanation for sentence in explained]
 
     def _with_evidence(
         self,

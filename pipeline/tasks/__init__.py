@@ -4,6 +4,7 @@ Each task keeps the name it had before it moved here (``common.jobs``), so messa
 queued, the routes and the beat schedule in portal/celery.py keep working.
 """
 
+from .explanations import prediction_explain_task
 from .imports import import_batch_classify_task
 from .submissions import (
     audio_purge_expired_task,
@@ -19,5 +20,6 @@ __all__ = [
     "classify_transcript_task",
     "import_batch_classify_task",
     "jobs_reconcile_task",
+    "prediction_explain_task",
     "transcribe_submission_task",
 ]

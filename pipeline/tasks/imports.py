@@ -18,7 +18,6 @@ from annotation.services import REASON_MODEL_ERROR, REASON_TOO_LONG, submission_
 from common import jobs
 from corpora.selectors import batch_texts_running
 from corpora.services.imports import import_batch_chunk_claim
-from parlure_ml.register.classifier import EXPLAIN_MAX_WORDS
 
 from ..classification import register_classify_many
 from ..results import prediction_record
@@ -26,8 +25,9 @@ from .submissions import TRANSIENT_ERRORS
 
 logger = logging.getLogger(__name__)
 
-# A chunk (at most EXPLAIN_MAX_WORDS explained words, or one longer text) takes seconds to a
-# minute; the limits leave room for a busy machine. A text still running after the hard limit
+# A chunk (at most PARLURE_IMPORT_CHUNK_SIZE texts and PARLURE_IMPORT_CHUNK_MAX_WORDS words, or
+# one longer text) is one batched model call without explanations: seconds; the limits leave
+# room for a busy machine. A text still running after the hard limit
 # belongs to a worker that died.
 SOFT_TIME_LIMIT = 240
 TIME_LIMIT = 300
@@ -48,7 +48,7 @@ def import_batch_classify_task(batch_id: int) -> int:
     chunk = import_batch_chunk_claim(
         batch_id=batch_id,
         size=settings.PARLURE_IMPORT_CHUNK_SIZE,
-        max_words=EXPLAIN_MAX_WORDS,
+        max_words=settings.PARLURE_IMPORT_CHUNK_MAX_WORDS,
         stale_after=STALE_AFTER,
     )
     if not chunk:
@@ -58,7 +58,11 @@ def import_batch_classify_task(batch_id: int) -> int:
         return 0
     import_batch_classify_task.delay(batch_id)
     try:
-        results, latency_ms = register_classify_many([submission.text for submission in chunk])
+        # No explanations: nobody asked yet; opening a result, the API's ?explain=1 or an export
+        # with explanations computes them (pipeline.explanations).
+        results, latency_ms = register_classify_many(
+            [submission.text for submission in chunk], explain=False
+        )
     except SoftTimeLimitExceeded:
         for submission in chunk:
             submission_fail(submission_id=submission.pk, reason=REASON_TOO_LONG)

@@ -161,7 +161,7 @@ def classify_transcript_task(transcript_id: int, version: int) -> None:
     segments = segments_to_classify(transcript=transcript)
     texts = [transcript.submission.text, *[segment.text for segment in segments]]
     try:
-        [whole, *parts], latency_ms = register_classify_many(texts)
+        [whole, *parts], latency_ms = register_classify_many(texts, explain=True)
     except TRANSIENT_ERRORS:
         raise
     except Exception:

@@ -69,12 +69,13 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> Runs:
 
 @pytest.fixture
 def model_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """The real model, with each call's texts recorded."""
+    """The real model, with each call's texts recorded (imports never ask for explanations)."""
     calls: list[list[str]] = []
 
-    def spy(texts: list[str]) -> Any:
+    def spy(texts: list[str], *, explain: bool) -> Any:
+        assert explain is False
         calls.append(list(texts))
-        return classification.register_classify_many(texts)
+        return classification.register_classify_many(texts, explain=explain)
 
     monkeypatch.setattr(tasks, "register_classify_many", spy)
     return calls
@@ -117,32 +118,34 @@ def test_running_the_task_again_records_no_second_prediction(
 
 
 @pytest.mark.django_db
-def test_a_chunk_holds_no_more_words_than_the_model_explains_in_one_call(
+def test_a_chunk_holds_no_more_words_than_its_budget(
     corpus: Corpus, user: User, runs: Runs
 ) -> None:
-    # The model explains EXPLAIN_MAX_WORDS words per call: a fuller chunk would leave its last
-    # texts without the evidence they get when sent alone.
+    # One batched call per chunk, bounded in words so that it stays within the time limit.
     text = " ".join(["mot"] * 150) + "."  # 150 words: the full stop is not one
     batch = import_texts(corpus, user, [text] * 5)
 
     claimed = [
-        len(
-            import_batch_chunk_claim(
-                batch_id=batch.pk, size=32, max_words=EXPLAIN_MAX_WORDS, stale_after=STALE
-            )
-        )
+        len(import_batch_chunk_claim(batch_id=batch.pk, size=32, max_words=400, stale_after=STALE))
         for _ in range(4)
     ]
 
-    assert EXPLAIN_MAX_WORDS == 400
     assert claimed == [2, 2, 1, 0]
 
 
 @pytest.mark.django_db
+def test_an_import_chunk_is_sized_for_inference_not_for_explanations(settings: Any) -> None:
+    # Explanations are not computed during an import, so a chunk is not held to the 400 words
+    # the model explains per call.
+    assert settings.PARLURE_IMPORT_CHUNK_MAX_WORDS > EXPLAIN_MAX_WORDS
+    assert settings.PARLURE_IMPORT_CHUNK_SIZE >= 32
+
+
+@pytest.mark.django_db
 def test_a_text_longer_than_the_word_budget_is_a_chunk_of_its_own(
-    corpus: Corpus, user: User, runs: Runs, model_calls: list[list[str]], monkeypatch: Any
+    corpus: Corpus, user: User, runs: Runs, model_calls: list[list[str]], settings: Any
 ) -> None:
-    monkeypatch.setattr(tasks, "EXPLAIN_MAX_WORDS", 5)
+    settings.PARLURE_IMPORT_CHUNK_MAX_WORDS = 5
     batch = import_texts(
         corpus, user, ["Deux mots.", "Deux mots.", "Deux mots.", "a b c d e f g", "Fin."]
     )
@@ -160,11 +163,11 @@ def test_a_model_error_fails_its_chunk_and_the_next_chunk_is_still_classified(
     settings.PARLURE_IMPORT_CHUNK_SIZE = 2
     calls: list[list[str]] = []
 
-    def broken_once(texts: list[str]) -> Any:
+    def broken_once(texts: list[str], *, explain: bool) -> Any:
         calls.append(texts)
         if len(calls) == 1:
             raise RuntimeError("tensor shapes do not match")
-        return classification.register_classify_many(texts)
+        return classification.register_classify_many(texts, explain=explain)
 
     monkeypatch.setattr(tasks, "register_classify_many", broken_once)
     batch = import_texts(corpus, user, [FORMAL, FAMILIAR, FORMAL])
@@ -193,7 +196,7 @@ def test_a_model_error_fails_its_chunk_and_the_next_chunk_is_still_classified(
 def test_a_chunk_over_its_time_limit_fails_as_too_long(
     corpus: Corpus, user: User, runs: Runs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def slow(texts: list[str]) -> Any:
+    def slow(texts: list[str], *, explain: bool) -> Any:
         raise SoftTimeLimitExceeded
 
     monkeypatch.setattr(tasks, "register_classify_many", slow)

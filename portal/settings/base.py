@@ -360,6 +360,10 @@ PARLURE_IMPORT_MAX_UNCOMPRESSED_BYTES = (
     env.int("PARLURE_IMPORT_MAX_UNCOMPRESSED_MB", default=1024) * 1024 * 1024
 )
 PARLURE_IMPORT_MAX_RATIO = env.int("PARLURE_IMPORT_MAX_RATIO", default=100)
-# Imported texts are classified by chunks, one model call each: at most this many texts (and
-# no more words than the model explains in one call, see corpora.services.imports).
-PARLURE_IMPORT_CHUNK_SIZE = env.int("PARLURE_IMPORT_CHUNK_SIZE", default=32)
+# Imported texts are classified by chunks, one batched model call each, without explanations
+# (computed when someone asks, pipeline.explanations): at most this many texts and words, so
+# that a chunk stays well within the import task's time limit on a busy CPU. Bigger calls pad
+# less (sentences are batched by length): on 1,000 lines, one call per 256 texts was ~1.3-1.7x
+# faster than one per 64 on a loaded 2-core machine (bench/ratios.py, docs/benchmarks.md).
+PARLURE_IMPORT_CHUNK_SIZE = env.int("PARLURE_IMPORT_CHUNK_SIZE", default=256)
+PARLURE_IMPORT_CHUNK_MAX_WORDS = env.int("PARLURE_IMPORT_CHUNK_MAX_WORDS", default=8000)

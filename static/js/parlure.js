@@ -78,19 +78,23 @@
   if (result) {
     var labels = JSON.parse((document.getElementById("status-labels") || {}).textContent || "{}");
     var shown = "";
+    // A finished job may still be computing its deciding words (an imported text): the area says
+    // so, and is fetched again until they are there.
+    var pending = function () { return !!result.querySelector("[data-explanation-pending]"); };
     http.poll(function () {
       return http.getJson(result.dataset.statusUrl).then(function (status) {
         var warning = status.worker_warning ? status.worker_warning.code : "";
         var seen = [status.status, status.progress, warning].join(" ");
-        if (seen === shown) return false;
+        if (seen === shown && !pending()) return false;
         return http.getHtml(result.dataset.resultUrl).then(function (fragment) {
+          if (seen !== shown) announce(labels[status.status] || status.status);
           shown = seen;
-          announce(labels[status.status] || status.status);
           result.replaceChildren(fragment);
           // Scripts for what the area holds (the transcript editor) set themselves up on this.
           result.dispatchEvent(new CustomEvent("parlure:result-updated", { bubbles: true, detail: status }));
-          if (status.finished) result.setAttribute("aria-busy", "false");
-          return status.finished;
+          var done = status.finished && !pending();
+          if (done) result.setAttribute("aria-busy", "false");
+          return done;
         });
       });
     });
