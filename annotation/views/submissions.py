@@ -83,7 +83,12 @@ def result_context(submission: Submission, *, user: User) -> dict[str, object]:
     open_to_changes = transcript.validated_at is None
     context.update(
         transcript=transcript,
-        can_correct=abilities.annotate and open_to_changes,
+        # Corrections wait for the job to be done (the API refuses them before): while the
+        # transcript is classified, the page shows it read-only, and the poll that brings the
+        # result brings the editor, so nothing typed is replaced under the person's hands.
+        can_correct=abilities.annotate
+        and open_to_changes
+        and submission.status == Submission.Status.DONE,
         can_validate=abilities.review and open_to_changes,
         segments=list(transcript.segments.select_related("current_prediction").order_by("index")),
         audio_src=(
