@@ -27,6 +27,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from annotation.models import Submission, Transcript
+from annotation.workers import submission_queue
 from common import jobs
 
 logger = logging.getLogger(__name__)
@@ -91,15 +92,8 @@ def _running_lost(silent_since: datetime.datetime) -> list[Submission]:
     sent_before = list(silent.filter(claimed_by=""))
     if sent_before:
         drained = {queue for queue in set(QUEUES.values()) if jobs.queue_length(queue) in (0, None)}
-        lost += [job for job in sent_before if _queue_now(job) in drained]
+        lost += [job for job in sent_before if submission_queue(job) in drained]
     return lost
-
-
-def _queue_now(submission: Submission) -> str:
-    """The queue a job in progress waits on: a recording's transcript is classified on nlp."""
-    if submission.status == Submission.Status.CLASSIFYING:
-        return QUEUES[Submission.Kind.TEXT]
-    return QUEUES[Submission.Kind(submission.kind)]
 
 
 def _queued_lost(sent_before: datetime.datetime) -> list[Submission]:

@@ -155,3 +155,10 @@ def cast_create() -> Cast:
         site_reviewer=site_reviewer,
         superuser=User.objects.create_superuser(email="root@example.org", password="x"),
     )
+
+
+def api_error_text(response: Any) -> str:
+    """The API's one error shape, as text: the fields' messages, else the detail."""
+    data = response.json()
+    fields = [message for messages in data.get("errors", {}).values() for message in messages]
+    return " ".join(fields) or str(data["detail"])

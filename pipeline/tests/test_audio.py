@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from annotation.models import AudioRecording, Prediction, Submission, Transcript
 from annotation.services import REASON_NO_SPEECH, REASON_SPEECH_MODEL_ERROR, audio_purge_expired
+from annotation.tests.api_fixtures import api_error_text
 from annotation.tests.audio_fixtures import wav_bytes
 from pipeline.tasks import submissions as tasks
 
@@ -49,13 +50,6 @@ def _correct(client: Client, submission: Submission, index: int, body: str) -> A
     """What the transcript editor sends when a segment changes."""
     url = reverse("api:transcript-segment", args=[submission.public_id, index])
     return client.patch(url, body, content_type="application/json")
-
-
-def _message(response: Any) -> str:
-    """The API's one error shape: the fields' messages, else the detail."""
-    data = response.json()
-    fields = [message for messages in data.get("errors", {}).values() for message in messages]
-    return " ".join(fields) or str(data["detail"])
 
 
 def _transcribed(client: Client, french_wav: Path) -> Submission:
@@ -113,7 +107,7 @@ def test_bad_audio_gets_a_clear_message_and_nothing_is_stored(
 ) -> None:
     response = _upload(member_client, name, content)
     assert response.status_code == 400
-    assert message in _message(response)
+    assert message in api_error_text(response)
     assert not Submission.objects.exists()
     assert _stored_files(audio_root) == []
 
@@ -131,7 +125,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
     settings.PARLURE_AUDIO_MAX_BYTES = 10_000
     response = _upload(member_client, "gros.wav", french_wav.read_bytes())
     assert response.status_code == 413
-    assert "trop volumineux" in _message(response)
+    assert "trop volumineux" in api_error_text(response)
     assert not Submission.objects.exists()
     assert _stored_files(audio_root) == []
 
@@ -142,7 +136,7 @@ def test_a_file_over_the_duration_limit_is_refused(
     settings.PARLURE_AUDIO_MAX_SECONDS = 2
     response = _upload(member_client, "long.wav", french_wav.read_bytes())
     assert response.status_code == 400
-    assert "trop long" in _message(response)
+    assert "trop long" in api_error_text(response)
 
 
 def test_the_same_form_sent_twice_creates_one_submission(
@@ -277,11 +271,11 @@ def test_a_recording_is_transcribed_classified_corrected_and_exported(
     assert gone.status_code == 404
 
 
-def test_bad_corrections_get_a_clear_message(member_client: Client, french_wav: Path) -> None:
+def test_bad_corrections_get_a_clearapi_error_text(member_client: Client, french_wav: Path) -> None:
     submission = _transcribed(member_client, french_wav)
     empty = _correct(member_client, submission, 0, json.dumps({"text": "  "}))
     assert empty.status_code == 400
-    assert _message(empty) == "Saisissez ou collez un texte à annoter."
+    assert api_error_text(empty) == "Saisissez ou collez un texte à annoter."
     junk = _correct(member_client, submission, 0, "not json")
     assert junk.status_code == 400
     nested = _correct(member_client, submission, 0, "[" * 5000 + "]" * 5000)
@@ -429,7 +423,7 @@ def test_a_transcript_cannot_be_corrected_before_its_job_is_done(
     tasks.transcribe_submission_task(submission.pk)  # transcribed, not yet classified
     response = _correct(member_client, submission, 0, json.dumps({"text": "Trop tôt."}))
     assert response.status_code == 409
-    assert "tant que son traitement n\u2019est pas terminé" in _message(response)
+    assert "tant que son traitement n\u2019est pas terminé" in api_error_text(response)
 
 
 def test_a_passing_database_error_during_a_transcription_is_retried_not_failed(

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from annotation.models import Submission
+from annotation.tests.api_fixtures import api_error_text
 from review.models import Feedback, ReviewItem
 from review.tests.factories import SECOND, TEXT, audio_submission, text_submission
 
@@ -42,13 +43,6 @@ def _post(
     return client.post(
         reverse("api:feedback-list"), data=json.dumps(payload), content_type="application/json"
     )
-
-
-def _message(response: Any) -> str:
-    """The API's one error shape: the fields' messages, else the detail."""
-    data = response.json()
-    fields = [message for messages in data.get("errors", {}).values() for message in messages]
-    return " ".join(fields) or str(data["detail"])
 
 
 def test_feedback_on_the_whole_text_is_recorded_and_queued(
@@ -134,13 +128,13 @@ def test_an_unknown_submission_or_segment_is_a_404(owner_client: Client, user: U
         ({"label": ["soutenu"]}, "is not a valid choice"),
     ],
 )
-def test_bad_input_is_a_400_with_a_clear_message(
+def test_bad_input_is_a_400_with_a_clearapi_error_text(
     owner_client: Client, user: User, payload: dict[str, Any], message: str
 ) -> None:
     response = _post(owner_client, text_submission(user), **payload)
 
     assert response.status_code == 400
-    assert message in _message(response)
+    assert message in api_error_text(response)
     assert not Feedback.objects.exists()
     assert not ReviewItem.objects.exists()
 

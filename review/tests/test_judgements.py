@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from annotation.tests.api_fixtures import api_error_text
 from review.models import Judgement, ReviewItem
 from review.services import judgement_record
 from review.tests.conftest import english_client, make_reviewer
@@ -24,13 +25,6 @@ def _judge(client: Client, item: ReviewItem, **payload: Any) -> Any:
         data=json.dumps(payload),
         content_type="application/json",
     )
-
-
-def _message(response: Any) -> str:
-    """The API's one error shape: the fields' messages, else the detail."""
-    data = response.json()
-    fields = [message for messages in data.get("errors", {}).values() for message in messages]
-    return " ".join(fields) or str(data["detail"])
 
 
 def test_accept_takes_the_suggested_register(user: User, reviewer: User) -> None:
@@ -146,7 +140,7 @@ def test_the_endpoint_judges_and_says_what_was_decided(user: User, reviewer_clie
         ({}, "This field is required."),
     ],
 )
-def test_the_endpoint_refuses_bad_input_with_a_message(
+def test_the_endpoint_refuses_bad_input_with_aapi_error_text(
     user: User, reviewer_client: Client, payload: dict[str, Any], message: str
 ) -> None:
     item = feedback_item(user)
@@ -154,7 +148,7 @@ def test_the_endpoint_refuses_bad_input_with_a_message(
     response = _judge(reviewer_client, item, **payload)
 
     assert response.status_code == 400
-    assert message in _message(response)
+    assert message in api_error_text(response)
     assert not Judgement.objects.exists()
 
 
