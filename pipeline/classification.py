@@ -2,6 +2,7 @@
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,18 @@ _champion: tuple[int, str, RegisterClassifier] | None = None
 # Older models this process loaded to explain their own predictions: (pid, {model_version: it}).
 _former: tuple[int, dict[str, RegisterClassifier]] | None = None
 FORMER_MODELS_KEPT = 2
+# One model load at a time in a process: the warm-up thread and the first job can ask together,
+# and two loads at once double the memory and race in transformers' lazy imports (seen as
+# "cannot import name 'BertModel'", which made a job fall back to the shipped model).
+_loading = threading.RLock()
+
+
+def _new_lock_after_fork() -> None:
+    global _loading
+    _loading = threading.RLock()
+
+
+os.register_at_fork(after_in_child=_new_lock_after_fork)
 INT8_SUFFIX = "+int8"
 
 
@@ -46,12 +59,19 @@ def register_classifier() -> RegisterClassifier:
     registry (make train). A pinned model (PARLURE_REGISTER_MODEL) or an empty mirror falls back
     to parlure_ml's own choice (the pinned directory, else the shipped champion), loaded once.
     """
-    global _champion
     version = None if champion_pinned() is not None else _champion_version()
     if version is None:
         return get_classifier()
     if _champion is not None and _champion[:2] == (os.getpid(), version):
         return _champion[2]
+    with _loading:
+        return _champion_load(version)
+
+
+def _champion_load(version: str) -> RegisterClassifier:
+    global _champion
+    if _champion is not None and _champion[:2] == (os.getpid(), version):
+        return _champion[2]  # another thread loaded it while this one waited
     try:
         classifier = RegisterClassifier.load(model_directory(version))
     except Exception:
@@ -96,10 +116,15 @@ def register_classifier_for(model_version: str) -> RegisterClassifier:
     Raises ModelUnavailable when no model of that version can be loaded: a prediction is never
     explained by another model than the one that made it.
     """
-    global _former
     current = register_classifier()
     if current.model_version == model_version:
         return current
+    with _loading:
+        return _former_load(model_version)
+
+
+def _former_load(model_version: str) -> RegisterClassifier:
+    global _former
     if _former is None or _former[0] != os.getpid():
         _former = (os.getpid(), {})
     loaded = _former[1]
