@@ -145,3 +145,39 @@ def test_flag_a_sentence_then_judge_it_with_the_keyboard(
     no_snapshot = "2 corrections, aucun instantané pour l\u2019instant."  # typographic apostrophe
     assert no_snapshot in page.locator("main").inner_text()
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def two_uncertain(user: User) -> User:
+    uncertain_item(user)
+    uncertain_item(user, top_label="soutenu")
+    return make_reviewer()
+
+
+def test_tick_two_items_and_judge_them_at_once(
+    two_uncertain: User, browser: "Browser", live_server: LiveServer
+) -> None:
+    page = _page(browser, live_server, two_uncertain)
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+    page.goto("/relecture/")
+    items = page.locator("[data-review-item]")
+    bulk = page.locator("[data-bulk-form]")
+    expect(items).to_have_count(2)
+    expect(bulk).to_be_hidden()  # nothing ticked yet
+
+    page.keyboard.press("x")  # tick the current item
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    expect(bulk).to_be_visible()
+    expect(bulk.locator("[data-bulk-count]")).to_have_text("Sélectionnés : 2")
+    bulk.locator("[data-bulk-decision=relabel][data-label=neutre]").click()
+
+    expect(page.locator("[data-review-item].is-judged")).to_have_count(2)
+    expect(page.locator("[data-count=open]").first).to_have_text("0")
+    expect(page.locator("[data-count=decided]")).to_have_text("2")
+    expect(items.nth(0).locator("[data-item-status]")).to_contain_text("neutre")
+    expect(items.nth(1).locator("[data-item-status]")).to_contain_text("neutre")
+    expect(bulk).to_be_hidden()  # the ticks go with the judgement
+    assert sent == [f"{live_server.url}/api/v1/review/judgements/"]
+    assert page.errors == []  # type: ignore[attr-defined]
