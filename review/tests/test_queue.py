@@ -220,7 +220,11 @@ def test_the_agreement_section_shows_ordinal_and_nominal_figures(
 
     agreement = html[html.index('id="agreement-heading"') :]
     assert "4 items judged by two reviewers or more; 1 with a disagreement." in agreement
-    assert "Alice · Bruno</td><td>4</td><td>κw = 0.50</td><td>κ = 0.64</td>" in agreement
+    row = agreement[agreement.index("<td>Alice · Bruno</td>") :]
+    row = row[: row.index("</tr>")]
+    assert '<td data-label="Items judged by both">4</td>' in row
+    assert '<td data-label="Weighted kappa (ordinal)">κw = 0.50</td>' in row
+    assert """<td data-label="Cohen's kappa (nominal)">κ = 0.64</td>""" in row
     # Krippendorff's alpha (values s 3, n 2, f 3; n = 8; one s/f pair observed). Nominal:
     # 1 - 7·2 / (64 - 22) = 0.667. Ordinal: δ²(s, f) = (8 - 3)² = 25, δ²(s, n) = δ²(n, f) =
     # 2.5² = 6.25; alpha = 1 - 7·(2·25) / (2·(3·2·6.25 + 3·3·25 + 2·3·6.25)) = 1 - 350/600 = 0.417.
