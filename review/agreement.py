@@ -1,55 +1,83 @@
-"""Agreement between reviewers: Cohen's kappa for two, Fleiss' kappa for several. Plain Python.
+"""Agreement between reviewers, from maintained libraries: Cohen's kappa per pair of reviewers
+(scikit-learn) and Krippendorff's alpha over all of them (the ``krippendorff`` package).
+
+The registers are ordered (soutenu > neutre > familier), so the headline figures are ordinal: the
+linearly weighted kappa and the ordinal alpha count a soutenu/familier disagreement as worse than
+a soutenu/neutre one. The nominal figures (plain kappa, nominal alpha) stand beside them.
 
 Both say how much more the reviewers agree than chance would make them agree: 1 is perfect
-agreement, 0 is chance, below 0 is worse than chance. Both are undefined (None here) when chance
-agreement is already perfect, i.e. every judgement gave the same register.
+agreement, 0 is chance, below 0 is worse than chance. Both are undefined (None here) when every
+judgement gave the same register: chance then explains it all.
 """
 
-from collections import Counter
+import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Generic, TypeVar
+
+import krippendorff
+import numpy as np
+from sklearn.metrics import cohen_kappa_score  # type: ignore[import-untyped]
 
 R = TypeVar("R", bound=Hashable)  # a rater
 C = TypeVar("C", bound=Hashable)  # a category
 K = TypeVar("K", bound=Hashable)  # an item
 
 
-def cohen_kappa(pairs: Sequence[tuple[C, C]]) -> float | None:
-    """Cohen's kappa of two raters; ``pairs`` holds (first rater's, second rater's) category."""
-    n = len(pairs)
-    if n == 0:
-        return None
-    observed = sum(1 for a, b in pairs if a == b) / n
-    first = Counter(a for a, _ in pairs)
-    second = Counter(b for _, b in pairs)
-    expected = sum(first[c] * second[c] for c in first) / (n * n)
-    if expected == 1:
-        return None
-    return (observed - expected) / (1 - expected)
+def _defined(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
 
 
-def fleiss_kappa(table: Sequence[Sequence[int]]) -> float | None:
-    """Fleiss' kappa; ``table[i][j]`` is how many raters put subject i in category j.
+def cohen_kappa(pairs: Sequence[tuple[C, C]], *, order: Sequence[C] | None = None) -> float | None:
+    """Cohen's kappa of two raters; ``pairs`` holds (first rater's, second rater's) category.
 
-    Every subject must have the same number of ratings, at least two.
+    With ``order`` (the categories from one end of the scale to the other), the linearly
+    weighted kappa: a disagreement weighs its distance on the scale. Without, the nominal kappa.
     """
-    if not table:
+    if not pairs:
         return None
-    raters = sum(table[0])
-    if raters < 2 or any(sum(row) != raters for row in table):
-        raise ValueError("Every subject needs the same number of ratings, at least two.")
-    subjects = len(table)
-    per_subject = [
-        (sum(count * count for count in row) - raters) / (raters * (raters - 1)) for row in table
-    ]
-    observed = sum(per_subject) / subjects
-    shares = [sum(column) / (subjects * raters) for column in zip(*table, strict=True)]
-    expected = sum(share * share for share in shares)
-    if expected == 1:
+    first = [a for a, _ in pairs]
+    second = [b for _, b in pairs]
+    if len(set(first) | set(second)) < 2:
+        return None  # one category in all: scikit-learn would divide by zero
+    if order is None:
+        return _defined(cohen_kappa_score(first, second))
+    rank = {category: position for position, category in enumerate(order)}
+    return _defined(
+        cohen_kappa_score(
+            [rank[a] for a in first],
+            [rank[b] for b in second],
+            labels=list(range(len(order))),
+            weights="linear",
+        )
+    )
+
+
+def krippendorff_alpha(
+    ratings: Mapping[K, Mapping[R, C]], *, order: Sequence[C], level: str
+) -> float | None:
+    """Krippendorff's alpha (``level``: "ordinal" or "nominal") of every rating; a rater who did
+    not judge an item is missing data, which alpha allows. Items with one rating tell nothing and
+    are left out; None when fewer than two items remain or every rating is the same."""
+    rank = {category: position for position, category in enumerate(order)}
+    shared = [by_rater for by_rater in ratings.values() if len(by_rater) >= 2]
+    values = {value for by_rater in shared for value in by_rater.values()}
+    if len(shared) < 2 or len(values) < 2:
         return None
-    return (observed - expected) / (1 - expected)
+    raters = _ordered({rater for by_rater in shared for rater in by_rater})
+    data = np.full((len(raters), len(shared)), np.nan)
+    for column, by_rater in enumerate(shared):
+        for row, rater in enumerate(raters):
+            if rater in by_rater:
+                data[row, column] = rank[by_rater[rater]]
+    return _defined(
+        krippendorff.alpha(
+            reliability_data=data,
+            value_domain=list(range(len(order))),
+            level_of_measurement=level,  # type: ignore[arg-type]
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -57,14 +85,16 @@ class PairAgreement(Generic[R]):
     first: R
     second: R
     items: int  # items both judged
-    kappa: float | None
+    kappa: float | None  # nominal
+    weighted_kappa: float | None  # linear weights on the ordered registers
 
 
 @dataclass(frozen=True)
 class GroupAgreement:
-    raters_per_item: int  # Fleiss' kappa needs the same number of ratings on every item
-    items: int
-    kappa: float | None
+    items: int  # items judged by two reviewers or more
+    raters: int
+    alpha_ordinal: float | None
+    alpha_nominal: float | None
 
 
 def _ordered(raters: set[R]) -> list[R]:
@@ -74,10 +104,12 @@ def _ordered(raters: set[R]) -> list[R]:
         return sorted(raters, key=repr)
 
 
-def pairwise_agreement(ratings: Mapping[K, Mapping[R, C]]) -> list[PairAgreement[R]]:
-    """Cohen's kappa for every pair of raters who judged at least one item in common.
+def pairwise_agreement(
+    ratings: Mapping[K, Mapping[R, C]], order: Sequence[C]
+) -> list[PairAgreement[R]]:
+    """Both kappas for every pair of raters who judged at least one item in common.
 
-    ``ratings`` maps each item to {rater: category}.
+    ``ratings`` maps each item to {rater: category}; ``order`` lists the categories in scale order.
     """
     raters = _ordered({rater for by_rater in ratings.values() for rater in by_rater})
     pairs: list[PairAgreement[R]] = []
@@ -88,27 +120,30 @@ def pairwise_agreement(ratings: Mapping[K, Mapping[R, C]]) -> list[PairAgreement
             if first in by_rater and second in by_rater
         ]
         if both:
-            pairs.append(PairAgreement(first, second, len(both), cohen_kappa(both)))
+            pairs.append(
+                PairAgreement(
+                    first,
+                    second,
+                    len(both),
+                    kappa=cohen_kappa(both),
+                    weighted_kappa=cohen_kappa(both, order=order),
+                )
+            )
     return pairs
 
 
 def group_agreement(
-    ratings: Mapping[K, Mapping[R, C]], categories: Sequence[C]
+    ratings: Mapping[K, Mapping[R, C]], order: Sequence[C]
 ) -> GroupAgreement | None:
-    """Fleiss' kappa on the largest set of items that have the same number (≥ 2) of ratings.
-
-    Items rated by a different number of raters are left out: the standard formula needs a
-    constant number. On a tie in size, the set with more raters per item wins.
-    """
-    by_count: dict[int, list[Mapping[R, C]]] = {}
-    for by_rater in ratings.values():
-        if len(by_rater) >= 2:
-            by_count.setdefault(len(by_rater), []).append(by_rater)
-    if not by_count:
+    """Krippendorff's alpha, ordinal and nominal, over the items judged by two raters or more
+    (any number of them: alpha needs no constant number of raters per item)."""
+    shared = {item: by_rater for item, by_rater in ratings.items() if len(by_rater) >= 2}
+    if not shared:
         return None
-    raters, items = max(by_count.items(), key=lambda entry: (len(entry[1]), entry[0]))
-    table = [
-        [sum(1 for value in by_rater.values() if value == category) for category in categories]
-        for by_rater in items
-    ]
-    return GroupAgreement(raters, len(items), fleiss_kappa(table))
+    raters = {rater for by_rater in shared.values() for rater in by_rater}
+    return GroupAgreement(
+        items=len(shared),
+        raters=len(raters),
+        alpha_ordinal=krippendorff_alpha(shared, order=order, level="ordinal"),
+        alpha_nominal=krippendorff_alpha(shared, order=order, level="nominal"),
+    )

@@ -5,8 +5,12 @@ Who may read feedback, and on which predictions one may send it, is decided by a
 (through review.selectors), exactly as on the result pages.
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
@@ -18,9 +22,16 @@ from rest_framework.views import APIView
 from accounts.http import request_user
 
 from .display import judgement_result
-from .models import Feedback
-from .selectors import feedback_list_visible, prediction_get_for_feedback, review_item_get
+from .models import Feedback, ReviewItem
+from .selectors import (
+    feedback_list_visible,
+    prediction_get_for_feedback,
+    review_counts,
+    review_item_get,
+)
 from .serializers import (
+    BulkJudgementResultSerializer,
+    BulkJudgementSerializer,
     FeedbackCreateSerializer,
     FeedbackSerializer,
     JudgementCreateSerializer,
@@ -186,6 +197,7 @@ class JudgementCreateView(APIView):
                     "final_label": "neutre",
                     "judgements": 1,
                     "message": "Relabel: neutre. Decided register: neutre.",
+                    "counts": {"open": 41, "flags": 3, "uncertain": 38, "decided": 120},
                 },
                 response_only=True,
             ),
@@ -197,14 +209,73 @@ class JudgementCreateView(APIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         try:
-            judgement = judgement_record(
-                item=item,
-                reviewer=request_user(request),
-                decision=data["decision"],
-                label=data.get("label") or None,
-            )
+            result = _judge(item, request, data)
         except DjangoValidationError as error:
-            field = "label" if error.code == "label" else "decision"
-            raise serializers.ValidationError({field: error.messages}) from None
-        item.refresh_from_db()
-        return Response(JudgementResultSerializer(judgement_result(item, judgement)).data)
+            raise serializers.ValidationError(_refusal(error)) from None
+        return Response(JudgementResultSerializer({**result, "counts": review_counts()}).data)
+
+
+def _judge(item: ReviewItem, request: Request, data: dict[str, Any]) -> dict[str, object]:
+    """One judgement through the one write path (services.judgement_record), and its answer."""
+    judgement = judgement_record(
+        item=item,
+        reviewer=request_user(request),
+        decision=data["decision"],
+        label=data.get("label") or None,
+    )
+    item.refresh_from_db()
+    return judgement_result(item, judgement)
+
+
+def _refusal(error: DjangoValidationError) -> dict[str, list[str]]:
+    return {"label" if error.code == "label" else "decision": error.messages}
+
+
+class BulkJudgementView(APIView):
+    permission_classes = [CanReview]
+
+    @extend_schema(
+        operation_id="review_items_judge",
+        summary="Judge several review items",
+        description=(
+            "Several judgements at once, each as `POST /review/items/{id}/judgement/` would "
+            "record it, one after the other: one that is refused leaves the others recorded. "
+            "The answer gives each item's outcome (`status` 200, 400 or 404) and the queue's "
+            "counts. A malformed body (no list, an item twice, more than 100) is a 400 and "
+            "records nothing. Reviewers only (403 for others)."
+        ),
+        tags=["review"],
+        request=BulkJudgementSerializer,
+        responses={200: BulkJudgementResultSerializer},
+        examples=[
+            OpenApiExample(
+                "Two items are neutre",
+                value={
+                    "judgements": [
+                        {"item": 57, "decision": "relabel", "label": "neutre"},
+                        {"item": 58, "decision": "relabel", "label": "neutre"},
+                    ]
+                },
+                request_only=True,
+            ),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        payload = BulkJudgementSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        outcomes: list[dict[str, object]] = []
+        for entry in payload.validated_data["judgements"]:
+            outcome: dict[str, object] = {"item": entry["item"]}
+            try:
+                item = review_item_get(item_id=entry["item"])
+                outcome["result"] = _judge(item, request, entry)
+                outcome["status"] = status.HTTP_200_OK
+            except Http404:
+                outcome["status"] = status.HTTP_404_NOT_FOUND
+                outcome["errors"] = {"item": [str(_("No such review item."))]}
+            except DjangoValidationError as error:
+                outcome["status"] = status.HTTP_400_BAD_REQUEST
+                outcome["errors"] = _refusal(error)
+            outcomes.append(outcome)
+        answer: dict[str, object] = {"results": outcomes, "counts": review_counts()}
+        return Response(BulkJudgementResultSerializer(answer).data)

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from .api import FeedbackListView, JudgementCreateView
+from .api import BulkJudgementView, FeedbackListView, JudgementCreateView
 
 urlpatterns: list[URLPattern] = [
     path("feedback/", FeedbackListView.as_view(), name="feedback-list"),
@@ -11,4 +11,5 @@ urlpatterns: list[URLPattern] = [
         JudgementCreateView.as_view(),
         name="review-item-judgement",
     ),
+    path("review/judgements/", BulkJudgementView.as_view(), name="review-judgements"),
 ]

@@ -3,11 +3,12 @@ scores, what people said, and what reviewers decided."""
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from annotation.models import Register
+from annotation.models import AudioRecording, Register
 
 from .models import Feedback, Judgement, ReviewItem
 from .targets import prediction_target
@@ -29,6 +30,15 @@ class ItemCard:
     mine: Judgement | None
     suggested_labels: list[str] = field(default_factory=list)
     transcript_flagged: bool = False
+    informativeness: float | None = None  # uncertain open items only (review.priority)
+    # A segment item: the player's source (the segment's span of the recording), or None and
+    # ``audio_deleted`` when the recording is no longer kept.
+    audio_url: str | None = None
+    audio_deleted: bool = False
+
+    @property
+    def is_flag(self) -> bool:
+        return self.item.reason == ReviewItem.Reason.FEEDBACK
 
     @property
     def comments(self) -> list[Feedback]:
@@ -51,7 +61,36 @@ def _context(source: str, start: int, end: int) -> tuple[str, str]:
     return before, after
 
 
-def item_card(item: ReviewItem, feedback: list[Feedback], reviewer: User) -> ItemCard:
+def item_audio(item: ReviewItem) -> AudioRecording | None:
+    """The recording a segment item was transcribed from (None for a text or a whole text)."""
+    if item.prediction.segment_id is None:
+        return None
+    try:
+        return item.prediction.submission.audio
+    except ObjectDoesNotExist:
+        return None
+
+
+def _audio(item: ReviewItem) -> tuple[str | None, bool]:
+    """(the player's source, whether the recording was deleted) for a segment item."""
+    segment = item.prediction.segment
+    if segment is None:
+        return None, False
+    recording = item_audio(item)
+    if recording is None or not recording.is_available:
+        return None, True
+    # A media fragment: the player plays the segment's span only.
+    span = f"#t={segment.start:.2f},{segment.end:.2f}"
+    return reverse("review:item_audio", args=[item.pk]) + span, False
+
+
+def item_card(
+    item: ReviewItem,
+    feedback: list[Feedback],
+    reviewer: User,
+    *,
+    informativeness: float | None = None,
+) -> ItemCard:
     """An item's card, with the judged text in its context: the text the prediction read
     (annotation.selectors.prediction_text); when that no longer holds the judged text, the item's
     own text is shown alone."""
@@ -67,6 +106,7 @@ def item_card(item: ReviewItem, feedback: list[Feedback], reviewer: User) -> Ite
         if item.sentence_index is not None and target.text == item.text:
             before, after = _context(target.source, target.start, target.end)
     judgements = list(item.judgements.all())
+    audio_url, audio_deleted = _audio(item)
     return ItemCard(
         item=item,
         before=before,
@@ -79,6 +119,9 @@ def item_card(item: ReviewItem, feedback: list[Feedback], reviewer: User) -> Ite
         mine=next((j for j in judgements if j.reviewer_id == reviewer.pk), None),
         suggested_labels=[row.suggested_label for row in feedback if row.suggested_label],
         transcript_flagged=any(row.kind == Feedback.Kind.TRANSCRIPT for row in feedback),
+        informativeness=informativeness,
+        audio_url=audio_url,
+        audio_deleted=audio_deleted,
     )
 
 

@@ -14,7 +14,8 @@ class PairRow:
     first: User
     second: User
     items: int
-    kappa: float | None
+    kappa: float | None  # nominal
+    weighted_kappa: float | None  # linear weights: soutenu > neutre > familier
 
 
 @dataclass(frozen=True)
@@ -22,16 +23,20 @@ class AgreementReport:
     shared_items: int  # items judged by two reviewers or more
     disagreements: int
     pairs: list[PairRow]
-    group: GroupAgreement | None  # Fleiss' kappa; see agreement.group_agreement
+    group: GroupAgreement | None  # Krippendorff's alpha; see agreement.group_agreement
 
 
 def agreement_report() -> AgreementReport:
     ratings = judgement_ratings()
-    pairs = pairwise_agreement(ratings)
+    order = [register.value for register in Register]  # soutenu, neutre, familier
+    pairs = pairwise_agreement(ratings, order)
     people = reviewers_by_id({p.first for p in pairs} | {p.second for p in pairs})
     return AgreementReport(
         shared_items=len(ratings),
         disagreements=len(disagreement_item_ids()),
-        pairs=[PairRow(people[p.first], people[p.second], p.items, p.kappa) for p in pairs],
-        group=group_agreement(ratings, [register.value for register in Register]),
+        pairs=[
+            PairRow(people[p.first], people[p.second], p.items, p.kappa, p.weighted_kappa)
+            for p in pairs
+        ],
+        group=group_agreement(ratings, order),
     )

@@ -3,11 +3,13 @@
 import hashlib
 import json
 import uuid
+from collections import Counter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 from annotation.access import submission_allows, submission_get, submissions_visible
@@ -16,9 +18,10 @@ from corpora.access import OWNER, ROLE_CAN, Can
 from corpora.models import CorpusMember
 
 from .models import CorrectionSet, Feedback, Judgement, ReviewItem
+from .priority import informativeness, margin_uncertainty, recency
 
-# Filters of the recently decided items, for a second (or a changed) judgement.
-DECIDED_FILTERS = ("not_mine", "single", "disagreement", "all")
+# Filters of the decided items, for a second (or a changed) judgement; the first is the default.
+DECIDED_FILTERS = ("all", "not_mine", "single", "disagreement")
 
 
 def prediction_for_feedback(
@@ -80,20 +83,53 @@ def feedback_list_visible(*, user: User) -> QuerySet[Feedback]:
 
 def _items() -> QuerySet[ReviewItem]:
     return ReviewItem.objects.select_related(
-        "prediction__submission", "prediction__segment"
+        "prediction__submission__audio", "prediction__segment"
     ).prefetch_related(
         Prefetch("judgements", queryset=Judgement.objects.select_related("reviewer"))
     )
 
 
-def review_items_open(*, limit: int) -> list[ReviewItem]:
-    """The queue: open items, oldest first."""
-    return list(_items().filter(status=ReviewItem.Status.OPEN).order_by("created_at", "id")[:limit])
+def review_queue_order() -> list[tuple[int, float | None]]:
+    """The open items' ids in queue order, each with its informativeness (None for a flag).
+
+    People's flags first, oldest first: somebody is waiting for an answer. Then the model's
+    uncertain items, most informative first (review.priority explains the score), the oldest
+    first on a tie. One query on the open items' few columns (status is indexed); the page then
+    loads only its own items (review_items_by_id).
+    """
+    rows = list(
+        ReviewItem.objects.filter(status=ReviewItem.Status.OPEN)
+        .order_by("created_at", "id")
+        .values_list("id", "reason", "model_label", "created_at", "prediction__scores")
+    )
+    flags = [(pk, None) for pk, reason, *_ in rows if reason == ReviewItem.Reason.FEEDBACK]
+    uncertain = [row for row in rows if row[1] != ReviewItem.Reason.FEEDBACK]
+    waiting = Counter(model_label for _, _, model_label, _, _ in uncertain)
+    now = timezone.now()
+    scored = [
+        (
+            pk,
+            informativeness(
+                uncertainty=margin_uncertainty(scores or {}),
+                recency=recency(opened_at, now),
+                share=waiting[model_label] / len(uncertain),
+            ),
+        )
+        for pk, _, model_label, opened_at, scores in uncertain
+    ]
+    scored.sort(key=lambda entry: -entry[1])  # stable: the oldest first on a tie
+    return [*flags, *scored]
 
 
-def review_items_decided(*, reviewer: User, which: str, limit: int) -> list[ReviewItem]:
-    """Recently decided items, most recent first: ``not_mine`` (not judged by this reviewer
-    yet), ``single`` (judged by one reviewer only), ``disagreement`` or ``all``."""
+def review_items_by_id(ids: list[int]) -> list[ReviewItem]:
+    """These items, in this order (one that is gone is left out)."""
+    found = _items().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def review_items_decided(*, reviewer: User, which: str) -> QuerySet[ReviewItem]:
+    """Decided items, most recently decided first: ``all``, ``not_mine`` (not judged by this
+    reviewer yet), ``single`` (judged by one reviewer only) or ``disagreement``."""
     items = _items().filter(status=ReviewItem.Status.DECIDED)
     if which == "not_mine":
         items = items.exclude(judgements__reviewer=reviewer)
@@ -101,7 +137,7 @@ def review_items_decided(*, reviewer: User, which: str, limit: int) -> list[Revi
         items = items.annotate(judges=Count("judgements")).filter(judges=1)
     elif which == "disagreement":
         items = items.filter(pk__in=disagreement_item_ids())
-    return list(items.order_by("-decided_at", "-id")[:limit])
+    return items.order_by("-decided_at", "-id")
 
 
 def review_item_get(*, item_id: int) -> ReviewItem:
@@ -123,8 +159,12 @@ def feedback_for_items(items: list[ReviewItem]) -> dict[int, list[Feedback]]:
 
 
 def review_counts() -> dict[str, int]:
+    """Open items (and, of them, flags and uncertain predictions) and decided items."""
+    is_open = Q(status=ReviewItem.Status.OPEN)
     return ReviewItem.objects.aggregate(
-        open=Count("id", filter=Q(status=ReviewItem.Status.OPEN)),
+        open=Count("id", filter=is_open),
+        flags=Count("id", filter=is_open & Q(reason=ReviewItem.Reason.FEEDBACK)),
+        uncertain=Count("id", filter=is_open & Q(reason=ReviewItem.Reason.UNCERTAIN)),
         decided=Count("id", filter=Q(status=ReviewItem.Status.DECIDED)),
     )
 

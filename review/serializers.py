@@ -1,5 +1,6 @@
 """The API's view of feedback and judgements: what people say of labels, what reviewers decide."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from annotation.models import Register
@@ -102,3 +103,54 @@ class JudgementResultSerializer(serializers.Serializer[dict[str, object]]):
     )
     judgements = serializers.IntegerField(help_text="How many reviewers judged the item.")
     message = serializers.CharField(help_text="What happened, in the reader's language.")
+    counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="The queue's counts after this judgement: open, flags, uncertain, decided.",
+    )
+
+
+# At most this many judgements in one bulk request.
+BULK_MAX = 100
+
+
+class BulkJudgementItemSerializer(JudgementCreateSerializer):
+    item = serializers.IntegerField(min_value=1, help_text="The review item's id.")
+
+
+class BulkJudgementSerializer(serializers.Serializer[None]):
+    judgements: serializers.ListSerializer[None] = serializers.ListSerializer(
+        child=BulkJudgementItemSerializer(),
+        allow_empty=False,
+        max_length=BULK_MAX,
+        help_text=f"One judgement per item, at most {BULK_MAX}, each item once.",
+    )
+
+    def validate_judgements(self, value: list[dict[str, object]]) -> list[dict[str, object]]:
+        items = [entry["item"] for entry in value]
+        if len(set(items)) != len(items):
+            raise serializers.ValidationError(_("Each item may be judged once per request."))
+        return value
+
+
+class BulkJudgementOutcomeSerializer(serializers.Serializer[dict[str, object]]):
+    item = serializers.IntegerField(help_text="The review item's id.")
+    status = serializers.IntegerField(
+        help_text="200: judged; 404: no such item; 400: refused (see `errors`)."
+    )
+    result = JudgementResultSerializer(
+        required=False, help_text="As the single judgement's answer, without `counts`."
+    )
+    # Named as in the API's error shape; a field hiding Serializer.errors is fine at run time.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Field → messages, when refused.",
+    )
+
+
+class BulkJudgementResultSerializer(serializers.Serializer[dict[str, object]]):
+    results = BulkJudgementOutcomeSerializer(many=True, help_text="One per judgement, in order.")
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="The queue's counts after these judgements."
+    )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.review_queue, name="queue"),
     path("retours/<uuid:public_id>/", views.feedback_create, name="feedback_create"),
     path("elements/<int:item_id>/jugement/", views.judgement_create, name="judgement_create"),
+    path("elements/<int:item_id>/audio/", views.review_item_audio, name="item_audio"),
     path("corrections/", views.corrections_page, name="corrections"),
     path("corrections/instantane/", views.correction_set_create_view, name="correction_set_create"),
     path(

@@ -104,20 +104,31 @@ def test_flag_a_sentence_then_judge_it_with_the_keyboard(
     page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
     page.goto("/relecture/")
     items = page.locator("[data-review-item]")
-    assert items.count() == 2
-    assert "is-current" in (items.nth(0).get_attribute("class") or "")
-    page.keyboard.press("j")  # to the flagged sentence (the uncertain item is older)
-    assert "is-current" in (items.nth(1).get_attribute("class") or "")
+    open_count = page.locator("[data-count=open]").first
+    expect(items).to_have_count(2)
+    # The person's flag first, though the uncertain item is older.
+    expect(items.nth(0)).to_have_class(re.compile(r"\bis-flag\b"))
+    expect(items.nth(0)).to_have_class(re.compile(r"\bis-current\b"))
+    expect(open_count).to_have_text("2")
+    expect(page.locator("[data-count=flags]")).to_have_text("1")
+    page.evaluate("window.queueNotReloaded = true")
+    page.keyboard.press("j")  # to the uncertain item
+    expect(items.nth(1)).to_have_class(re.compile(r"\bis-current\b"))
     page.keyboard.press("k")
-    page.keyboard.press("r")  # reject the uncertain one: the model's familier stands
+    page.keyboard.press("a")  # uphold the flag: the suggested neutre
 
-    first_status = items.nth(0).locator("[data-item-status]")
     expect(page.locator("[data-review-item].is-judged")).to_have_count(1)
-    assert "familier" in first_status.inner_text()
-    assert "is-current" in (items.nth(1).get_attribute("class") or "")  # moved on by itself
-    page.keyboard.press("2")  # relabel as neutre
+    expect(items.nth(0).locator("[data-item-status]")).to_contain_text("neutre")
+    expect(open_count).to_have_text("1")  # the counts follow, without a reload
+    expect(page.locator("[data-count=flags]")).to_have_text("0")
+    expect(page.locator("[data-count=decided]")).to_have_text("1")
+    expect(items.nth(1)).to_have_class(re.compile(r"\bis-current\b"))  # moved on by itself
+    page.keyboard.press("1")  # the uncertain item is soutenu
     expect(page.locator("[data-review-item].is-judged")).to_have_count(2)
-    assert "neutre" in items.nth(1).locator("[data-item-status]").inner_text()
+    expect(items.nth(1).locator("[data-item-status]")).to_contain_text("soutenu")
+    expect(open_count).to_have_text("0")
+    expect(page.locator("[data-count=uncertain]")).to_have_text("0")
+    assert page.evaluate("window.queueNotReloaded") is True
     judged = [
         re.fullmatch(r"/api/v1/review/items/(\d+)/judgement/", url.removeprefix(live_server.url))
         for url in sent[1:]
@@ -126,8 +137,47 @@ def test_flag_a_sentence_then_judge_it_with_the_keyboard(
     assert len({match.group(1) for match in judged if match}) == 2
 
     page.goto("/relecture/")
-    assert page.locator("[data-review-item]").count() == 0
+    expect(page.locator("[data-review-item]")).to_have_count(0)
+    page.goto("/relecture/?view=decided")  # the decided tab lists both by default
+    expect(page.locator("[data-review-item]")).to_have_count(2)
     page.goto("/relecture/corrections/")
-    no_snapshot = "1 correction, aucun instantané pour l\u2019instant."  # typographic apostrophe
+    # The flag and the relabelled uncertain item are both corrections.
+    no_snapshot = "2 corrections, aucun instantané pour l\u2019instant."  # typographic apostrophe
     assert no_snapshot in page.locator("main").inner_text()
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def two_uncertain(user: User) -> User:
+    uncertain_item(user)
+    uncertain_item(user, top_label="soutenu")
+    return make_reviewer()
+
+
+def test_tick_two_items_and_judge_them_at_once(
+    two_uncertain: User, browser: "Browser", live_server: LiveServer
+) -> None:
+    page = _page(browser, live_server, two_uncertain)
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+    page.goto("/relecture/")
+    items = page.locator("[data-review-item]")
+    bulk = page.locator("[data-bulk-form]")
+    expect(items).to_have_count(2)
+    expect(bulk).to_be_hidden()  # nothing ticked yet
+
+    page.keyboard.press("x")  # tick the current item
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    expect(bulk).to_be_visible()
+    expect(bulk.locator("[data-bulk-count]")).to_have_text("Sélectionnés : 2")
+    bulk.locator("[data-bulk-decision=relabel][data-label=neutre]").click()
+
+    expect(page.locator("[data-review-item].is-judged")).to_have_count(2)
+    expect(page.locator("[data-count=open]").first).to_have_text("0")
+    expect(page.locator("[data-count=decided]")).to_have_text("2")
+    expect(items.nth(0).locator("[data-item-status]")).to_contain_text("neutre")
+    expect(items.nth(1).locator("[data-item-status]")).to_contain_text("neutre")
+    expect(bulk).to_be_hidden()  # the ticks go with the judgement
+    assert sent == [f"{live_server.url}/api/v1/review/judgements/"]
     assert page.errors == []  # type: ignore[attr-defined]

@@ -115,6 +115,7 @@ def test_the_majority_decides_and_a_tie_keeps_the_earlier(
 
 def test_the_endpoint_judges_and_says_what_was_decided(user: User, reviewer_client: Client) -> None:
     item = feedback_item(user, label="soutenu")
+    uncertain_item(user)  # still waiting: in the counts
 
     response = _judge(reviewer_client, item, decision="relabel", label="neutre")
 
@@ -127,6 +128,8 @@ def test_the_endpoint_judges_and_says_what_was_decided(user: User, reviewer_clie
         "final_label": "neutre",
         "judgements": 1,
         "message": "Relabel: neutre. Decided register: neutre.",
+        # The queue's counts after it, for the page's tabs.
+        "counts": {"open": 1, "flags": 0, "uncertain": 1, "decided": 1},
     }
 
 
@@ -184,3 +187,106 @@ def test_without_javascript_the_buttons_post_and_come_back(
     assert response["Location"] == back
     assert offsite["Location"] == reverse("review:queue")
     assert Judgement.objects.get().label == "soutenu"
+
+
+BULK = reverse("api:review-judgements")
+
+
+def _bulk(client: Client, payload: Any) -> Any:
+    return client.post(BULK, data=json.dumps(payload), content_type="application/json")
+
+
+def test_several_items_at_once_each_with_its_outcome(user: User, reviewer_client: Client) -> None:
+    flag = feedback_item(user, label="soutenu")
+    unsure = uncertain_item(user, top_label="familier")
+    missing = unsure.pk + 1000
+
+    response = _bulk(
+        reviewer_client,
+        {
+            "judgements": [
+                {"item": flag.pk, "decision": "relabel", "label": "neutre"},
+                {"item": missing, "decision": "relabel", "label": "neutre"},
+                {"item": unsure.pk, "decision": "reject"},
+            ]
+        },
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert [(row["item"], row["status"]) for row in body["results"]] == [
+        (flag.pk, 200),
+        (missing, 404),
+        (unsure.pk, 200),
+    ]
+    assert body["results"][0]["result"]["final_label"] == "neutre"
+    assert body["results"][1]["errors"] == {"item": ["No such review item."]}
+    message = body["results"][2]["result"]["message"]
+    assert message == "Reject: familier. Decided register: familier."
+    assert body["counts"] == {"open": 0, "flags": 0, "uncertain": 0, "decided": 2}
+    assert sorted(Judgement.objects.values_list("item_id", "label")) == [
+        (flag.pk, "neutre"),
+        (unsure.pk, "familier"),
+    ]
+
+
+def test_a_refused_judgement_in_a_batch_leaves_the_others_recorded(
+    user: User, reviewer_client: Client
+) -> None:
+    first, second = feedback_item(user), feedback_item(user)
+
+    response = _bulk(
+        reviewer_client,
+        {
+            "judgements": [
+                {"item": first.pk, "decision": "relabel"},  # no register: the service refuses
+                {"item": second.pk, "decision": "accept"},
+            ]
+        },
+    )
+
+    assert response.status_code == 200
+    first_outcome, second_outcome = response.json()["results"]
+    assert first_outcome["status"] == 400
+    assert "Pick the register to relabel with" in first_outcome["errors"]["label"][0]
+    assert second_outcome["status"] == 200
+    assert list(Judgement.objects.values_list("item_id", flat=True)) == [second.pk]
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({}, "This field is required."),
+        ({"judgements": []}, "This list may not be empty."),
+        ({"judgements": "all"}, "Expected a list of items"),
+        ({"judgements": [{"decision": "accept"}]}, "This field is required."),
+        ({"judgements": [{"item": 1, "decision": "maybe"}]}, '"maybe" is not a valid choice.'),
+        (
+            {"judgements": [{"item": 1, "decision": "accept"}] * 2},
+            "Each item may be judged once per request.",
+        ),
+        (
+            {"judgements": [{"item": n, "decision": "accept"} for n in range(1, 102)]},
+            "Ensure this field has no more than 100 elements.",
+        ),
+    ],
+)
+def test_a_malformed_batch_is_a_400_and_records_nothing(
+    user: User, reviewer_client: Client, payload: Any, message: str
+) -> None:
+    feedback_item(user)
+
+    response = _bulk(reviewer_client, payload)
+
+    assert response.status_code == 400
+    assert message in api_error_text(response)
+    assert not Judgement.objects.exists()
+
+
+def test_only_reviewers_judge_in_bulk(user: User) -> None:
+    item = feedback_item(user)
+    payload = {"judgements": [{"item": item.pk, "decision": "accept"}]}
+
+    assert _bulk(english_client(user), payload).status_code == 403
+    assert _bulk(english_client(), payload).status_code == 401
+    assert not Judgement.objects.exists()

@@ -1,17 +1,24 @@
-"""The review queue: open items oldest first, judged with a click or a key, without a reload."""
+"""The review queue: people's flags first, then the model's uncertain items by informativeness,
+judged with a click or a key (one or several at once), without a reload."""
+
+from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.paginator import Page, Paginator
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from annotation.models import Register
-from review.display import item_card, judgement_result
+from annotation.ranges import audio_content_type, ranged_file_response
+from review.display import item_audio, item_card, judgement_result
 from review.models import Judgement
 from review.reports import agreement_report
 from review.selectors import (
@@ -19,15 +26,16 @@ from review.selectors import (
     feedback_for_items,
     review_counts,
     review_item_get,
+    review_items_by_id,
     review_items_decided,
-    review_items_open,
+    review_queue_order,
 )
 from review.services import judgement_record
 
 from .payload import safe_next
 
-# Items on one page of the queue: enough for a session of keyboard judging.
-PAGE_ITEMS = 50
+# Items on one page of the queue: a sitting of keyboard judging, and a page that stays short.
+PAGE_ITEMS = 20
 REVIEW_PERMISSION = "review.review_items"
 
 
@@ -36,30 +44,66 @@ REVIEW_PERMISSION = "review.review_items"
 @require_GET
 def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     view = "decided" if request.GET.get("view") == "decided" else "open"
-    which = request.GET.get("filter", "not_mine")
+    which = request.GET.get("filter", DECIDED_FILTERS[0])
     if which not in DECIDED_FILTERS:
-        which = "not_mine"
+        which = DECIDED_FILTERS[0]
+    scores: dict[int, float | None] = {}
+    page: Page[Any]
     if view == "open":
-        items = review_items_open(limit=PAGE_ITEMS)
+        order = review_queue_order()
+        page = Paginator(order, PAGE_ITEMS).get_page(request.GET.get("page"))
+        scores = dict(page.object_list)
+        items = review_items_by_id([pk for pk, _score in page.object_list])
+        query = ""
     else:
-        items = review_items_decided(reviewer=request.user, which=which, limit=PAGE_ITEMS)
+        page = Paginator(
+            review_items_decided(reviewer=request.user, which=which), PAGE_ITEMS
+        ).get_page(request.GET.get("page"))
+        items = list(page.object_list)
+        query = urlencode({"view": "decided", "filter": which})
     feedback = feedback_for_items(items)
     context = {
         "view": view,
         "filter": which,
         "filters": [
+            ("all", _("all")),
             ("not_mine", _("not judged by me")),
             ("single", _("judged by one reviewer")),
             ("disagreement", _("reviewers disagree")),
-            ("all", _("all")),
         ],
-        "cards": [item_card(item, feedback[item.pk], request.user) for item in items],
+        "cards": [
+            item_card(item, feedback[item.pk], request.user, informativeness=scores.get(item.pk))
+            for item in items
+        ],
+        "page": page,
+        "query": query,
         "counts": review_counts(),
         "agreement": agreement_report(),
         "registers": list(Register),
         "next_url": request.get_full_path(),
     }
     return render(request, "review/queue.html", context)
+
+
+@login_required
+@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@require_GET
+def review_item_audio(
+    request: AuthenticatedHttpRequest, item_id: int
+) -> HttpResponse | FileResponse:
+    """The recording of a segment item's submission, to reviewers, while it is kept (the page
+    asks the player for the segment's span only); 404 otherwise."""
+    recording = item_audio(review_item_get(item_id=item_id))
+    if recording is None or not recording.is_available:
+        raise Http404("No audio for this item.")
+    path = Path(recording.file.path)
+    if not path.is_file():
+        raise Http404("No audio for this item.")
+    response: HttpResponse | FileResponse = ranged_file_response(
+        request, path, audio_content_type(recording.file.name)
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _decision(data: dict[str, str]) -> tuple[str, str | None]:

@@ -12,7 +12,9 @@
 
   var http = window.Parlure.http; // static/js/http.js
 
+  // A tick box takes no typing: the queue's keys still work when one has the focus.
   function isTyping(element) {
+    if (element && element.matches && element.matches("input[type=checkbox]")) return false;
     return element && (element.tagName === "TEXTAREA" || element.tagName === "INPUT" ||
       element.tagName === "SELECT" || element.isContentEditable);
   }
@@ -135,6 +137,23 @@
     if (index + 1 < items.length) select(items[index + 1], true);
   }
 
+  // The tabs' and the intro's counts, from the server's answer after a judgement.
+  function showCounts(counts) {
+    if (!counts) return;
+    Object.keys(counts).forEach(function (name) {
+      document.querySelectorAll("[data-count=" + name + "]").forEach(function (element) {
+        element.textContent = String(counts[name]);
+      });
+    });
+  }
+
+  function markJudged(item, message) {
+    item.querySelector("[data-item-status]").textContent = message;
+    item.classList.add("is-judged");
+    var box = item.querySelector("[data-bulk-select]");
+    if (box) box.checked = false;
+  }
+
   function judge(item, decision, label) {
     var form = item.querySelector("[data-judge-form]");
     var status = item.querySelector("[data-item-status]");
@@ -148,7 +167,9 @@
         status.textContent = message;
         announce(message);
         if (!answer.ok) return;
-        item.classList.add("is-judged");
+        markJudged(item, message);
+        showCounts(answer.data.counts);
+        updateBulk();
         advance(item);
       })
       .catch(function () {
@@ -156,6 +177,77 @@
         announce(queue.dataset.msgError);
       })
       .then(function () { delete item.dataset.sending; });
+  }
+
+  // --- Several at once: tick items (or x), then one register for all of them ---------------
+
+  var bulk = document.querySelector("[data-bulk-form]");
+
+  function selectedItems() {
+    return items.filter(function (item) {
+      var box = item.querySelector("[data-bulk-select]");
+      return box && box.checked;
+    });
+  }
+
+  function fill(template, values) {
+    return (template || "").replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
+  }
+
+  function updateBulk() {
+    if (!bulk) return;
+    var chosen = selectedItems();
+    bulk.hidden = chosen.length === 0;
+    bulk.querySelector("[data-bulk-count]").textContent = fill(bulk.dataset.msgSelected, { count: chosen.length });
+  }
+
+  function judgeSelected(decision, label) {
+    var chosen = selectedItems();
+    if (!chosen.length || bulk.dataset.sending) return;
+    bulk.dataset.sending = "1";
+    var byId = {};
+    var judgements = chosen.map(function (item) {
+      var id = parseInt(item.querySelector("[data-bulk-select]").value, 10);
+      byId[id] = item;
+      var entry = { item: id, decision: decision };
+      if (label) entry.label = label;
+      return entry;
+    });
+    postJson(bulk.dataset.apiUrl, bulk, { judgements: judgements })
+      .then(function (answer) {
+        if (!answer.ok) {
+          announce(http.errorText(answer.data, queue.dataset.msgError));
+          return;
+        }
+        var done = 0;
+        answer.data.results.forEach(function (outcome) {
+          var item = byId[outcome.item];
+          if (!item) return;
+          if (outcome.status === 200) {
+            done += 1;
+            markJudged(item, outcome.result.message);
+          } else {
+            item.querySelector("[data-item-status]").textContent = http.errorText(outcome, queue.dataset.msgError);
+          }
+        });
+        showCounts(answer.data.counts);
+        announce(fill(bulk.dataset.msgDone, { done: done, failed: judgements.length - done }));
+      })
+      .catch(function () { announce(queue.dataset.msgError); })
+      .then(function () {
+        delete bulk.dataset.sending;
+        updateBulk();
+      });
+  }
+
+  if (bulk) {
+    bulk.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-bulk-decision]");
+      if (button) judgeSelected(button.dataset.bulkDecision, button.dataset.label);
+    });
+    queue.addEventListener("change", function (event) {
+      if (event.target.matches("[data-bulk-select]")) updateBulk();
+    });
   }
 
   // Clicks on the buttons: the same request as the keys, instead of the plain form's reload.
@@ -175,7 +267,8 @@
     if (item && item !== current) select(item, false);
   });
 
-  // a, r; 1, 2, 3: the item's relabel buttons in their order (soutenu, neutre, familier).
+  // a, r; 1, 2, 3: the item's register buttons in their order (soutenu, neutre, familier); x
+  // ticks the item for a judgement of several at once.
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
     var key = event.key.toLowerCase();
@@ -185,11 +278,19 @@
       return;
     }
     if (!current) return;
-    var relabel = current.querySelectorAll("[data-decision=relabel]");
+    if (key === "x") {
+      var box = current.querySelector("[data-bulk-select]");
+      if (!box) return;
+      event.preventDefault();
+      box.checked = !box.checked;
+      updateBulk();
+      return;
+    }
+    var registers = current.querySelectorAll("[data-register]");
     var button = null;
     if (key === "a") button = current.querySelector("[data-decision=accept]");
     else if (key === "r") button = current.querySelector("[data-decision=reject]");
-    else if (/^[1-9]$/.test(key)) button = relabel[parseInt(key, 10) - 1] || null;
+    else if (/^[1-9]$/.test(key)) button = registers[parseInt(key, 10) - 1] || null;
     if (!button) return;
     event.preventDefault();
     judge(current, button.dataset.decision, button.dataset.label);
