@@ -3,6 +3,7 @@
 from django.urls import URLPattern, path
 
 from .api.predictions import PredictionListView
+from .api.replace import TranscriptReplaceView
 from .api.submissions import (
     SubmissionAudioCreateView,
     SubmissionCancelView,
@@ -36,6 +37,11 @@ urlpatterns: list[URLPattern] = [
         f"{ONE}transcript/validate/",
         TranscriptValidateView.as_view(),
         name="transcript-validate",
+    ),
+    path(
+        f"{ONE}transcript/replace/",
+        TranscriptReplaceView.as_view(),
+        name="transcript-replace",
     ),
     path(
         f"{ONE}transcript/revisions/",

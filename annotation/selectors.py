@@ -174,6 +174,15 @@ def transcript_get(*, submission: Submission) -> Transcript:
     return transcript
 
 
+def corpus_transcripts(*, corpus: Corpus) -> QuerySet[Transcript]:
+    """The transcripts of the corpus's recordings, oldest first."""
+    return (
+        Transcript.objects.filter(submission__corpus=corpus)
+        .select_related("submission")
+        .order_by("submission__created_at", "pk")
+    )
+
+
 def segment_get(*, transcript: Transcript, index: int) -> Segment:
     segment = transcript.segments.filter(index=index).first()
     if segment is None:
