@@ -194,6 +194,13 @@ def transcript_segments(*, transcript: Transcript) -> list[Segment]:
     return list(transcript.segments.select_related("current_prediction").order_by("index"))
 
 
+def transcript_revision_get(*, transcript: Transcript, version: int) -> TranscriptRevision:
+    revision = transcript.revisions.filter(version=version).first()
+    if revision is None:
+        raise Http404("No such correction.")
+    return revision
+
+
 def transcript_revision_list(*, transcript: Transcript) -> QuerySet[TranscriptRevision]:
     """Corrections of the transcript, newest first."""
     return transcript.revisions.select_related("segment", "author").order_by("-created_at", "-id")

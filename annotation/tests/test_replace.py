@@ -185,7 +185,8 @@ def test_a_transcript_missing_from_the_previewed_versions_is_left_alone(user: Us
         versions={},
     )
 
-    assert outcome[0].refused is not None and outcome[0].refused[0] == "not_previewed"
+    assert outcome[0].refused is not None
+    assert outcome[0].refused[0] == "not_previewed"
     assert TranscriptRevision.objects.count() == 0
 
 
