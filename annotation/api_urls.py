@@ -15,6 +15,7 @@ from .api.transcripts import (
     SegmentView,
     TranscriptExportView,
     TranscriptRevisionListView,
+    TranscriptRevisionRevertView,
     TranscriptValidateView,
     TranscriptView,
 )
@@ -47,6 +48,11 @@ urlpatterns: list[URLPattern] = [
         f"{ONE}transcript/revisions/",
         TranscriptRevisionListView.as_view(),
         name="transcript-revisions",
+    ),
+    path(
+        f"{ONE}transcript/revisions/<int:version>/revert/",
+        TranscriptRevisionRevertView.as_view(),
+        name="transcript-revision-revert",
     ),
     path(
         f"{ONE}transcript/export/",

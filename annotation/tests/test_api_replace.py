@@ -219,3 +219,55 @@ def test_an_unknown_corpus_is_a_404(user: User) -> None:
     )
 
     assert response.status_code == 404
+
+
+def revert_url(submission: Submission, version: int) -> str:
+    return f"/api/v1/submissions/{submission.public_id}/transcript/revisions/{version}/revert/"
+
+
+def test_undoing_a_correction_through_the_api_is_a_new_correction(user: User) -> None:
+    submission = audio_done(user)
+    client = api_client(user)
+    client.post(transcript_url(submission), {"find": "o", "replace": "0"}, format="json")
+
+    response = client.post(revert_url(submission, 2))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["version"], body["segment"], body["before"], body["after"]) == (
+        4,
+        0,
+        "B0nj0ur à t0us,",
+        "Bonjour à tous,",
+    )
+    assert segment_texts(submission) == ["Bonjour à tous,", "0n va c0mmencer la réuni0n."]
+
+
+def test_undoing_twice_or_an_unknown_version_is_refused(user: User) -> None:
+    submission = audio_done(user)
+    client = api_client(user)
+    client.post(transcript_url(submission), {"find": "o", "replace": "0"}, format="json")
+    client.post(revert_url(submission, 2))
+
+    again = client.post(revert_url(submission, 2))
+    unknown = client.post(revert_url(submission, 99))
+
+    assert again.status_code == 409
+    assert api_error_text(again) == (
+        "This segment was corrected again after this change; undo the later corrections first."
+    )
+    assert unknown.status_code == 404
+
+
+@pytest.mark.parametrize(("role", "status"), [("viewer", 403), ("other", 404)])
+def test_undoing_follows_the_roles(role: str, status: int) -> None:
+    cast = cast_create()
+    submission = audio_done(cast.author, corpus=cast.corpus)
+    api_client(cast.author).post(
+        transcript_url(submission), {"find": "o", "replace": "0"}, format="json"
+    )
+
+    response = api_client(cast.person(role)).post(revert_url(submission, 2))
+
+    assert response.status_code == status
+    assert segment_texts(submission)[0] == "B0nj0ur à t0us,"
