@@ -126,6 +126,8 @@ def transcripts_replace_apply(
     search_check(search)
     outcome = []
     for listed in transcripts:
+        if not _matches(listed, search):
+            continue  # not locked: a corpus's other transcripts stay free meanwhile
         transcript = (
             Transcript.objects.select_for_update().select_related("submission").get(pk=listed.pk)
         )

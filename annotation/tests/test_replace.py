@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
@@ -227,7 +227,7 @@ def test_a_search_that_cannot_run_is_refused_by_field(
 ) -> None:
     submission = audio_done(user)
 
-    with pytest.raises(ValidationError) as raised:
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
         transcripts_replace_preview(transcripts=[submission.transcript], search=search)
 
     assert message in raised.value.message_dict[field][0]

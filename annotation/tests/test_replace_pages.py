@@ -15,7 +15,7 @@ def page(submission: Submission) -> str:
 
 
 def client_for(user: User) -> Client:
-    client = Client(headers={"accept-language": "en"})
+    client = Client()  # the pages speak French
     client.force_login(user)
     return client
 
@@ -41,7 +41,7 @@ def test_an_empty_search_says_what_is_missing(user: User) -> None:
     response = client_for(user).get(page(audio_done(user)), {"find": "", "replace": "x"})
 
     assert response.status_code == 400
-    assert "Type the text to find." in response.content.decode()
+    assert "Saisissez le texte à rechercher." in response.content.decode()
 
 
 def test_applying_changes_the_segments_and_links_to_the_history(user: User) -> None:
@@ -52,7 +52,7 @@ def test_applying_changes_the_segments_and_links_to_the_history(user: User) -> N
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "1 segment changed." in html
+    assert "1 segment modifié." in html
     assert f"/soumissions/{submission.public_id}/historique/" in html
     assert segment_text(submission, 1) == "on va commencer la séance."
 
@@ -80,7 +80,7 @@ def test_the_corpus_page_replaces_in_every_transcript_of_the_corpus() -> None:
         {"find": "Bonjour", "replace": "Salut", "whole_word": "on", "version": versions},
     )
 
-    assert "2 segments changed." in response.content.decode()
+    assert "2 segments modifiés." in response.content.decode()
     assert segment_text(first, 0) == segment_text(second, 0) == "Salut à tous,"
     detail = client_for(cast.annotator).get(f"/corpus/{cast.corpus.public_id}/")
     assert f"/corpus/{cast.corpus.public_id}/remplacer/" in detail.content.decode()
@@ -93,11 +93,11 @@ def test_undoing_one_change_from_the_history(user: User) -> None:
     client = client_for(user)
     client.post(page(submission), {"find": "o", "replace": "0"})
     history = f"/soumissions/{submission.public_id}/historique/"
-    assert "Undo version 3" in client.get(history).content.decode()
+    assert "Annuler la version 3" in client.get(history).content.decode()
 
     response = client.post(f"{history}2/defaire/", follow=True)
 
-    assert "Version 2 undone" in response.content.decode()
+    assert "Version 2 annulée" in response.content.decode()
     assert segment_text(submission, 0) == "Bonjour à tous,"
     assert segment_text(submission, 1) == "0n va c0mmencer la réuni0n."
     assert list(
@@ -108,8 +108,8 @@ def test_undoing_one_change_from_the_history(user: User) -> None:
         4,
     ]
     html = client.get(history).content.decode()
-    assert "Undo version 2" not in html  # its segment reads what version 4 wrote
-    assert "Undo version 4" in html
+    assert "Annuler la version 2" not in html  # its segment reads what version 4 wrote
+    assert "Annuler la version 4" in html
 
 
 def test_a_viewer_cannot_undo() -> None:
@@ -118,6 +118,6 @@ def test_a_viewer_cannot_undo() -> None:
     client_for(cast.author).post(page(submission), {"find": "o", "replace": "0"})
     history = f"/soumissions/{submission.public_id}/historique/"
 
-    assert "Undo version" not in client_for(cast.viewer).get(history).content.decode()
+    assert "Annuler la version" not in client_for(cast.viewer).get(history).content.decode()
     assert client_for(cast.viewer).post(f"{history}2/defaire/").status_code == 403
     assert segment_text(submission, 0) == "B0nj0ur à t0us,"
