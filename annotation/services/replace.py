@@ -30,9 +30,7 @@ FIND_MAX_CHARS = 1000
 
 # Reasons a whole transcript, or one segment, was left as it was.
 NOT_PREVIEWED = gettext_noop("This transcript was not in the preview; preview again.")
-CHANGED = gettext_noop(
-    "This segment was corrected by someone else since the preview; it was left as it is."
-)
+CHANGED = gettext_noop("This segment was corrected since the preview; it was left as it is.")
 
 
 @dataclass(frozen=True)
