@@ -127,7 +127,9 @@ def transcripts_replace_apply(
         if not _matches(listed, search):
             continue  # not locked: a corpus's other transcripts stay free meanwhile
         transcript = (
-            Transcript.objects.select_for_update().select_related("submission").get(pk=listed.pk)
+            Transcript.objects.select_for_update(of=("self",))
+            .select_related("submission")
+            .get(pk=listed.pk)
         )
         matches = _matches(transcript, search)
         if not matches:
