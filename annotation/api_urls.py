@@ -3,6 +3,7 @@
 from django.urls import URLPattern, path
 
 from .api.predictions import PredictionListView
+from .api.replace import TranscriptReplaceView
 from .api.submissions import (
     SubmissionAudioCreateView,
     SubmissionCancelView,
@@ -14,6 +15,7 @@ from .api.transcripts import (
     SegmentView,
     TranscriptExportView,
     TranscriptRevisionListView,
+    TranscriptRevisionRevertView,
     TranscriptValidateView,
     TranscriptView,
 )
@@ -38,9 +40,19 @@ urlpatterns: list[URLPattern] = [
         name="transcript-validate",
     ),
     path(
+        f"{ONE}transcript/replace/",
+        TranscriptReplaceView.as_view(),
+        name="transcript-replace",
+    ),
+    path(
         f"{ONE}transcript/revisions/",
         TranscriptRevisionListView.as_view(),
         name="transcript-revisions",
+    ),
+    path(
+        f"{ONE}transcript/revisions/<int:version>/revert/",
+        TranscriptRevisionRevertView.as_view(),
+        name="transcript-revision-revert",
     ),
     path(
         f"{ONE}transcript/export/",

@@ -119,3 +119,12 @@ class AudioSubmissionForm(forms.Form):
         widget=forms.HiddenInput,
     )
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+
+class ReplaceForm(forms.Form):
+    """Find and replace in transcripts (annotation.services.replace checks the texts)."""
+
+    find = forms.CharField(label=_("Find"), strip=False, required=False)
+    replace = forms.CharField(label=_("Replace with"), strip=False, required=False)
+    whole_word = forms.BooleanField(label=_("Whole words only"), required=False)
+    case_sensitive = forms.BooleanField(label=_("Match case"), required=False)

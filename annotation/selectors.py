@@ -174,6 +174,15 @@ def transcript_get(*, submission: Submission) -> Transcript:
     return transcript
 
 
+def corpus_transcripts(*, corpus: Corpus) -> QuerySet[Transcript]:
+    """The transcripts of the corpus's recordings, oldest first."""
+    return (
+        Transcript.objects.filter(submission__corpus=corpus)
+        .select_related("submission")
+        .order_by("submission__created_at", "pk")
+    )
+
+
 def segment_get(*, transcript: Transcript, index: int) -> Segment:
     segment = transcript.segments.filter(index=index).first()
     if segment is None:
@@ -183,6 +192,13 @@ def segment_get(*, transcript: Transcript, index: int) -> Segment:
 
 def transcript_segments(*, transcript: Transcript) -> list[Segment]:
     return list(transcript.segments.select_related("current_prediction").order_by("index"))
+
+
+def transcript_revision_get(*, transcript: Transcript, version: int) -> TranscriptRevision:
+    revision = transcript.revisions.filter(version=version).first()
+    if revision is None:
+        raise Http404("No such correction.")
+    return revision
 
 
 def transcript_revision_list(*, transcript: Transcript) -> QuerySet[TranscriptRevision]:

@@ -15,6 +15,12 @@ urlpatterns = [
     path("<uuid:public_id>/valider/", views.transcript_validate_view, name="transcript_validate"),
     path("<uuid:public_id>/historique/", views.transcript_history, name="transcript_history"),
     path(
+        "<uuid:public_id>/historique/<int:version>/defaire/",
+        views.transcript_revision_revert_view,
+        name="transcript_revision_revert",
+    ),
+    path("<uuid:public_id>/remplacer/", views.transcript_replace, name="transcript_replace"),
+    path(
         "<uuid:public_id>/export.<str:fmt>", views.transcript_export_view, name="transcript_export"
     ),
 ]

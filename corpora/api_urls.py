@@ -33,5 +33,10 @@ urlpatterns: list[URLPattern] = [
         api.ImportDetailView.as_view(),
         name="corpus_import_detail",
     ),
+    path(
+        "corpora/<uuid:public_id>/transcripts/replace/",
+        api.CorpusReplaceView.as_view(),
+        name="corpus_transcripts_replace",
+    ),
     path("corpora/<uuid:public_id>/export/", api.CorpusExportView.as_view(), name="corpus_export"),
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
         views.corpus_export_view,
         name="corpus_export",
     ),
+    path("<uuid:public_id>/remplacer/", views.corpus_replace, name="corpus_replace"),
     path("<uuid:public_id>/membres/", views.corpus_member_add_view, name="corpus_member_add"),
     path(
         "<uuid:public_id>/membres/<int:member_id>/role/",

@@ -27,6 +27,13 @@ SEGMENT_INDEX = OpenApiParameter(
     description="The segment's index in the transcript, from 0.",
     examples=[OpenApiExample("The first segment", value=0)],
 )
+REVISION_VERSION = OpenApiParameter(
+    "version",
+    OpenApiTypes.INT,
+    OpenApiParameter.PATH,
+    description="The version the correction made (its `version` in the history).",
+    examples=[OpenApiExample("The first correction", value=2)],
+)
 
 EXPLAIN = OpenApiParameter(
     "explain",

@@ -19,6 +19,7 @@ from annotation.models import Segment, Transcript, TranscriptRevision
 from annotation.selectors import (
     segment_get,
     transcript_get,
+    transcript_revision_get,
     transcript_revision_list,
     transcript_segments,
 )
@@ -28,7 +29,11 @@ from annotation.serializers import (
     TranscriptRevisionSerializer,
     TranscriptSerializer,
 )
-from annotation.services import transcript_correct, transcript_validate
+from annotation.services import (
+    transcript_correct,
+    transcript_revision_revert,
+    transcript_validate,
+)
 from annotation.transcript_exports import (
     EXPORT_FORMATS,
     transcript_export,
@@ -39,7 +44,7 @@ from common.rest.negotiation import FirstRendererNegotiation
 from common.rest.schema import error_response
 
 from . import examples
-from .common import PUBLIC_ID, SEGMENT_INDEX, TAG_TRANSCRIPTS, field_error
+from .common import PUBLIC_ID, REVISION_VERSION, SEGMENT_INDEX, TAG_TRANSCRIPTS, field_error
 
 # The service's refusals that depend on the transcript's state, not on the text sent.
 STATE_CONFLICTS = {"validated", "not_done"}
@@ -220,3 +225,48 @@ class TranscriptExportView(APIView):
         )
         response["Content-Disposition"] = transcript_export_disposition(submission, file_format)
         return response
+
+
+class TranscriptRevisionRevertView(APIView):
+    @extend_schema(
+        operation_id="transcript_revision_revert",
+        summary="Undo a correction",
+        description=(
+            "Gives the segment back the text it had before this correction. The undo is itself "
+            "a correction (a new version, classified again), so it shows in the history and can "
+            "be undone too. A 409 when the segment was corrected again since (undo the later "
+            "correction first), or when the transcript is validated or its job not done. Needs "
+            "the annotator role (or more) in the submission's corpus."
+        ),
+        tags=[TAG_TRANSCRIPTS],
+        parameters=[PUBLIC_ID, REVISION_VERSION],
+        request=None,
+        responses={
+            200: OpenApiResponse(TranscriptRevisionSerializer, description="The new correction."),
+            409: error_response("The segment changed since, or the transcript is closed."),
+        },
+        examples=[
+            OpenApiExample(
+                "Undone",
+                value={
+                    **examples.REVISION,
+                    "version": 3,
+                    "before": examples.REVISION["after"],
+                    "after": examples.REVISION["before"],
+                },
+                response_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request, public_id: uuid.UUID, version: int) -> Response:
+        user = request_user(request)
+        submission = submission_get(user=user, public_id=public_id, can=Can.ANNOTATE)
+        revision = transcript_revision_get(
+            transcript=transcript_get(submission=submission), version=version
+        )
+        try:
+            undo = transcript_revision_revert(revision=revision, acting_user=user)
+        except DjangoValidationError as error:
+            raise Conflict(error.messages[0]) from None
+        context = {"request": request}
+        return Response(TranscriptRevisionSerializer(undo, context=context).data)

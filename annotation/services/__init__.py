@@ -15,6 +15,12 @@ from .explanations import (
     prediction_explanations_store,
     predictions_explain_request,
 )
+from .replace import (
+    TranscriptReplace,
+    search_check,
+    transcripts_replace_apply,
+    transcripts_replace_preview,
+)
 from .submissions import (
     REASON_MODEL_ERROR,
     REASON_TOO_LONG,
@@ -35,9 +41,12 @@ from .transcripts import (
     audio_missing_fail,
     submission_cancel,
     submission_progress_update,
+    transcript_check_open,
     transcript_correct,
+    transcript_correct_segments,
     transcript_predictions_record,
     transcript_record,
+    transcript_revision_revert,
     transcript_validate,
 )
 
@@ -49,6 +58,7 @@ __all__ = [
     "REASON_SPEECH_MODEL_ERROR",
     "REASON_TOO_LONG",
     "REASON_WORKER_LOST",
+    "TranscriptReplace",
     "audio_check",
     "audio_delete",
     "audio_missing_fail",
@@ -60,6 +70,7 @@ __all__ = [
     "prediction_explanations_store",
     "prediction_record",
     "predictions_explain_request",
+    "search_check",
     "submission_cancel",
     "submission_create_audio",
     "submission_create_text",
@@ -70,8 +81,13 @@ __all__ = [
     "submission_start",
     "submissions_delete",
     "text_clean",
+    "transcript_check_open",
     "transcript_correct",
+    "transcript_correct_segments",
     "transcript_predictions_record",
     "transcript_record",
+    "transcript_revision_revert",
     "transcript_validate",
+    "transcripts_replace_apply",
+    "transcripts_replace_preview",
 ]

@@ -6,7 +6,7 @@ version is dropped.
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -194,8 +194,16 @@ def transcript_correct(*, segment: Segment, text: str, acting_user: User) -> Seg
 
     Saving the same text again (autosave, a double click) changes nothing.
     """
-    segment = Segment.objects.select_for_update().select_related("transcript").get(pk=segment.pk)
-    transcript = Transcript.objects.select_for_update().get(pk=segment.transcript_id)
+    transcript = Transcript.objects.get(pk=segment.transcript_id)
+    corrected = transcript_correct_segments(
+        transcript=transcript, texts={segment.pk: text}, acting_user=acting_user
+    )
+    return corrected[0]
+
+
+def transcript_check_open(transcript: Transcript) -> None:
+    """Raise ValidationError when the transcript may not be corrected now (validated, or its job
+    is not done); the error's code says which."""
     if transcript.validated_at is not None:
         raise ValidationError(
             _("This transcript was validated; it can no longer be changed."), code="validated"
@@ -205,27 +213,81 @@ def transcript_correct(*, segment: Segment, text: str, acting_user: User) -> Seg
         raise ValidationError(
             _("This transcript cannot be corrected while its job is not done."), code="not_done"
         )
-    text = text_clean(text)
-    if text == segment.text:
-        return segment
-    transcript.version += 1
-    transcript.save(update_fields=["version", "updated_at"])
-    TranscriptRevision.objects.create(
-        transcript=transcript,
-        segment=segment,
-        version=transcript.version,
-        author=acting_user,
-        before=segment.text,
-        after=text,
+
+
+@transaction.atomic
+def transcript_correct_segments(
+    *, transcript: Transcript, texts: Mapping[int, str], acting_user: User
+) -> list[Segment]:
+    """Correct segments of one transcript (``texts``: segment id → new text), in index order.
+
+    Each segment whose text changes is one revision and one version, exactly as if corrected by
+    hand; the last version is classified once. Every text is checked before anything changes, so
+    one refused text changes nothing. Returns the segments, changed or not.
+    """
+    # The transcript first, then its segments: every correction locks in this order.
+    transcript = Transcript.objects.select_for_update().get(pk=transcript.pk)
+    transcript_check_open(transcript)
+    cleaned = {pk: text_clean(text) for pk, text in texts.items()}
+    segments = list(
+        Segment.objects.select_for_update()
+        .select_related("transcript")
+        .filter(transcript=transcript, pk__in=cleaned)
+        .order_by("index")
     )
-    segment.text = text
-    segment.edited = True
-    segment.save(update_fields=["text", "edited"])
+    changed = False
+    for segment in segments:
+        text = cleaned[segment.pk]
+        if text == segment.text:
+            continue
+        transcript.version += 1
+        TranscriptRevision.objects.create(
+            transcript=transcript,
+            segment=segment,
+            version=transcript.version,
+            author=acting_user,
+            before=segment.text,
+            after=text,
+        )
+        segment.text = text
+        segment.edited = True
+        segment.save(update_fields=["text", "edited"])
+        changed = True
+    if not changed:
+        return segments
+    transcript.save(update_fields=["version", "updated_at"])
+    for segment in segments:
+        segment.transcript = transcript
     submission = Submission.objects.select_for_update().get(pk=transcript.submission_id)
     submission.text = transcript_text(list(transcript.segments.order_by("index")))
     submission.save(update_fields=["text"])
     _enqueue_transcript_classification(transcript)
-    return segment
+    return segments
+
+
+@transaction.atomic
+def transcript_revision_revert(
+    *, revision: TranscriptRevision, acting_user: User
+) -> TranscriptRevision:
+    """Undo one correction: the segment gets its text from before it back, as a new revision.
+
+    Refused (ValidationError, code "changed_since") when the segment was corrected again after
+    it: undoing would silently throw that later correction away.
+    """
+    transcript = Transcript.objects.select_for_update().get(pk=revision.transcript_id)
+    segment = Segment.objects.select_for_update().get(pk=revision.segment_id)
+    if segment.text != revision.after:
+        raise ValidationError(
+            _(
+                "This segment was corrected again after this change; undo the later "
+                "corrections first."
+            ),
+            code="changed_since",
+        )
+    transcript_correct_segments(
+        transcript=transcript, texts={segment.pk: revision.before}, acting_user=acting_user
+    )
+    return TranscriptRevision.objects.filter(transcript=transcript).latest("version")
 
 
 @transaction.atomic

@@ -4,8 +4,10 @@ from .audio import (
     submission_new_audio,
     transcript_export_view,
     transcript_history,
+    transcript_revision_revert_view,
     transcript_validate_view,
 )
+from .replace import transcript_replace
 from .submissions import (
     home,
     submission_detail,
@@ -27,5 +29,7 @@ __all__ = [
     "submission_result",
     "transcript_export_view",
     "transcript_history",
+    "transcript_replace",
+    "transcript_revision_revert_view",
     "transcript_validate_view",
 ]

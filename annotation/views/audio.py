@@ -14,14 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from annotation.access import Can, submission_get
+from annotation.access import Can, submission_allows, submission_get
 from annotation.forms import AudioSubmissionForm, TextSubmissionForm
+from annotation.models import Submission
 from annotation.ranges import audio_content_type, ranged_file_response
-from annotation.selectors import transcript_get, transcript_revision_list
+from annotation.selectors import transcript_get, transcript_revision_get, transcript_revision_list
 from annotation.services import (
     audio_too_large_message,
     submission_cancel,
     submission_create_audio,
+    transcript_revision_revert,
     transcript_validate,
 )
 from annotation.transcript_exports import (
@@ -141,9 +143,40 @@ def _word_diff(before: str, after: str) -> SafeString:
 def transcript_history(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     submission = submission_get(user=request.user, public_id=public_id, can=Can.VIEW)
     transcript = transcript_get(submission=submission)
+    # Undo is offered where it can work: the person may correct, the transcript is open, and the
+    # segment still reads what this correction wrote (otherwise a later one would be lost).
+    can_undo = submission_allows(user=request.user, submission=submission, can=Can.ANNOTATE)
+    can_undo = can_undo and transcript.validated_at is None
+    can_undo = can_undo and submission.status == Submission.Status.DONE
     revisions = [
-        {"revision": revision, "diff": _word_diff(revision.before, revision.after)}
+        {
+            "revision": revision,
+            "diff": _word_diff(revision.before, revision.after),
+            "undoable": can_undo and revision.segment.text == revision.after,
+        }
         for revision in transcript_revision_list(transcript=transcript)
     ]
     context = {"submission": submission, "transcript": transcript, "revisions": revisions}
     return render(request, "annotation/transcript_history.html", context)
+
+
+@login_required
+@require_POST
+def transcript_revision_revert_view(
+    request: AuthenticatedHttpRequest, public_id: str, version: int
+) -> HttpResponse:
+    submission = submission_get(user=request.user, public_id=public_id, can=Can.ANNOTATE)
+    revision = transcript_revision_get(
+        transcript=transcript_get(submission=submission), version=version
+    )
+    try:
+        undo = transcript_revision_revert(revision=revision, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            _("Version %(version)s undone: the segment reads as before it (version %(new)s).")
+            % {"version": revision.version, "new": undo.version},
+        )
+    return redirect("annotation:transcript_history", public_id=submission.public_id)

@@ -8,12 +8,14 @@ from .corpora import CorpusDetailView, CorpusListView
 from .exports import CorpusExportView
 from .imports import ImportDetailView, ImportListView
 from .members import MemberDetailView, MemberListView
+from .replace import CorpusReplaceView
 from .submissions import CorpusSubmissionDetailView, CorpusSubmissionsView
 
 __all__ = [
     "CorpusDetailView",
     "CorpusExportView",
     "CorpusListView",
+    "CorpusReplaceView",
     "CorpusSubmissionDetailView",
     "CorpusSubmissionsView",
     "ImportDetailView",

@@ -14,6 +14,7 @@ from .imports import (
     corpus_imports_status,
 )
 from .members import corpus_member_add_view, corpus_member_remove_view, corpus_member_role_view
+from .replace import corpus_replace
 
 __all__ = [
     "corpus_delete_view",
@@ -28,6 +29,7 @@ __all__ = [
     "corpus_member_add_view",
     "corpus_member_remove_view",
     "corpus_member_role_view",
+    "corpus_replace",
     "corpus_submission_remove_view",
     "corpus_submissions_add_view",
     "corpus_text_add",
