@@ -140,6 +140,7 @@ def remux_seekable(source: AudioSource) -> bytes:
     A browser's MediaRecorder streams its WebM as it records, so it never goes back to write
     the duration: players show 0:00 and cannot scrub. Writing the file again to a seekable
     output lets the muxer fill both in. Opus and Vorbis stay WebM; other codecs go to Matroska.
+    A failure is an `AudioError` ("undecodable"), as when probing.
     """
     output = io.BytesIO()
     with _open(source) as container:
