@@ -108,7 +108,11 @@ def result_context(submission: Submission, *, user: User) -> dict[str, object]:
         history_url=reverse("annotation:transcript_history", args=[public_id]),
         # The player's speeds: (value for the audio element, label in the page's language).
         playback_rates=[
-            (f"{rate:g}", f"{rate:g}".replace(".", get_format("DECIMAL_SEPARATOR")) + "×")
+            (
+                f"{rate:g}",
+                f"{rate:g}".replace(".", get_format("DECIMAL_SEPARATOR"))
+                + "\N{MULTIPLICATION SIGN}",
+            )
             for rate in PLAYBACK_RATES
         ],
         export_urls={

@@ -93,9 +93,9 @@
       });
     }
     this.readWords();
-    if (this.editor.currentWord && !line.contains(this.editor.currentWord.element)) {
-      this.editor.currentWord = null;
-    }
+    // The word being followed was one of the old spans: the player's next tick finds the new one.
+    var current = this.editor.currentWord;
+    if (current && !current.element.isConnected) this.editor.currentWord = null;
   };
 
   // Rebuild the line once nobody types in it, and only if it still says what the words say.

@@ -58,7 +58,8 @@ def test_replaced_words_share_the_replaced_span_by_length():
     assert _times(words)[0] == ("Bonjour", 1.0, 1.4)
     assert _times(words)[-1] == ("ici", 2.5, 3.0)
     vous, autres = words[2], words[3]
-    assert vous["start"] == 1.6 and autres["end"] == 2.0  # the span of "tous"
+    assert vous["start"] == 1.6
+    assert autres["end"] == 2.0
     assert vous["end"] == autres["start"]
     assert autres["end"] - autres["start"] > vous["end"] - vous["start"]  # longer word, more time
     assert vous["probability"] is None
@@ -69,7 +70,8 @@ def test_inserted_words_get_interpolated_times_between_their_neighbours():
 
     assert _times(words)[:3] == [("Bonjour", 1.0, 1.4), ("à", 1.5, 1.6), ("tous,", 1.6, 2.0)]
     mes, amis = words[3], words[4]
-    assert mes["start"] == 2.0 and amis["end"] == 2.5  # the gap between "tous" and "ici"
+    assert mes["start"] == 2.0
+    assert amis["end"] == 2.5
     assert mes["start"] < mes["end"] <= amis["start"] < amis["end"]
     _assert_monotonic_inside(words)
 
@@ -90,7 +92,8 @@ def test_deleted_words_vanish():
 def test_a_text_without_old_timings_is_spread_over_the_segment():
     words = _align("un deux trois", words=[])
 
-    assert words[0]["start"] == START and words[-1]["end"] == END
+    assert words[0]["start"] == START
+    assert words[-1]["end"] == END
     _assert_monotonic_inside(words)
 
 

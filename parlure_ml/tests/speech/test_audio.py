@@ -82,13 +82,15 @@ def test_recorder_webm_remuxed_gets_a_duration_and_cues_without_reencoding(
     assert info.has_duration is True
     assert info.duration_s == pytest.approx(french_seconds, abs=0.03)
     assert (info.codec, info.container) == ("opus", "matroska,webm")
-    with av.open(str(recorder_webm)) as before, av.open(remuxed) as after:
+    with av.open(str(recorder_webm), "r") as before, av.open(remuxed, "r") as after:
         old = [bytes(p) for p in before.demux(audio=0) if p.size]
         new = [bytes(p) for p in after.demux(audio=0) if p.size]
         assert new == old  # the same Opus packets: copied, not encoded again
         after.seek(int(4 * av.time_base))  # cues: a player can jump into the middle
-        packet = next(p for p in after.demux(audio=0) if p.pts is not None)
-        assert float(packet.pts * packet.time_base) == pytest.approx(4, abs=1.0)
+        pts = next(p.pts for p in after.demux(audio=0) if p.pts is not None)
+        time_base = after.streams.audio[0].time_base
+        assert time_base is not None
+        assert float(pts * time_base) == pytest.approx(4, abs=1.0)
 
 
 def test_file_object_is_rewound_after_probe(recorder_webm):
