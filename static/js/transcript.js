@@ -538,7 +538,7 @@
 
   function onKeydown(event) {
     var editor = activeEditor();
-    if (!editor) return;
+    if (!editor || event.defaultPrevented) return;
     var key = event.key;
     var alt = event.altKey && !event.ctrlKey && !event.metaKey;
     if ((event.ctrlKey && event.code === "Space") || (alt && event.code === "KeyK")) {
