@@ -369,15 +369,18 @@ class WordSerializer(serializers.Serializer[dict[str, Any]]):
     start = serializers.FloatField(help_text="Seconds from the start of the recording.")
     end = serializers.FloatField()
     word = serializers.CharField(help_text="As the speech model heard it (may start with a space).")
-    probability = serializers.FloatField()
+    probability = serializers.FloatField(
+        allow_null=True, help_text="The model's confidence; null for a word a person typed."
+    )
 
 
 class SegmentSerializer(serializers.ModelSerializer[Segment]):
     words = WordSerializer(
         many=True,
         read_only=True,
-        help_text="Word timings from the speech model; they describe the original text, and are "
-        "kept after a correction.",
+        help_text="The segment's words with their times. After a correction they are the new "
+        "text's words: an unchanged word keeps the speech model's times, a new word takes the "
+        "time of the words it replaces (or of the gap where it was inserted).",
     )
     # A field named like Field.label (a string, say the stubs): fine at run time.
     label = serializers.SerializerMethodField(help_text=SEGMENT_HELP)  # type: ignore[assignment]

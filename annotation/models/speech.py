@@ -141,7 +141,8 @@ class Segment(models.Model):
     end = models.FloatField(_("end (s)"))
     text = models.TextField(_("text"))
     # [{"start": s, "end": s, "word": "...", "probability": p}, ...] as the speech model wrote them;
-    # kept after a correction (the times still say where the segment's words are).
+    # after a correction, the new text's words with times aligned on the old ones
+    # (parlure_ml.speech.alignment). Corrections made before that kept the model's words.
     words = models.JSONField(_("words"), default=list, blank=True)
     edited = models.BooleanField(_("corrected"), default=False)
     current_prediction = models.OneToOneField(
@@ -163,6 +164,14 @@ class Segment(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.start:.1f}-{self.end:.1f}] {self.text[:40]}"
+
+    @property
+    def timed_words(self) -> list[dict[str, object]]:
+        """The words with their times when they spell the text; none when they do not (a
+        segment corrected before corrections realigned the words keeps what the model heard)."""
+        words = self.words or []
+        spelled = "".join("".join(str(word.get("word", "")).split()) for word in words)
+        return words if words and spelled == "".join(self.text.split()) else []
 
 
 class TranscriptRevision(models.Model):

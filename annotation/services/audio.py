@@ -1,5 +1,6 @@
 """Audio submissions: accept a file only once its content is checked, and delete it on time."""
 
+import io
 import logging
 import uuid
 from datetime import timedelta
@@ -17,7 +18,7 @@ from annotation.models import AudioRecording, Submission
 from annotation.uploads import file_too_large_message
 from common import jobs
 from common.jobs import job_enqueue
-from parlure_ml.speech.audio import AudioError, AudioInfo, probe_audio
+from parlure_ml.speech.audio import AudioError, AudioInfo, probe_audio, remux_seekable
 
 if TYPE_CHECKING:
     from corpora.models import Corpus, ImportBatch
@@ -95,6 +96,7 @@ def submission_create_audio(
         if existing is not None:
             return existing, False
     info = audio_check(file)
+    file, size = _seekable(file, info, size)
     suffix = _SUFFIXES.get(info.container.split(",")[0], ".audio")
     recording = None
     try:
@@ -130,6 +132,20 @@ def submission_create_audio(
         raise
     logger.info("audio submission %s created by user %s", submission.pk, user.pk)
     return submission, True
+
+
+def _seekable(file: IO[bytes], info: AudioInfo, size: int) -> tuple[IO[bytes], int]:
+    """A WebM without a duration (what MediaRecorder writes) is stored remuxed: same audio, not
+    encoded again, but with the duration and cues a player needs to show the length and seek.
+    """
+    if info.has_duration or not info.container.startswith("matroska"):
+        return file, size
+    try:
+        data = remux_seekable(file)
+    except AudioError as error:  # keep the original: it plays, only without seeking
+        logger.warning("audio remux failed, the original file is kept: %s", error)
+        return file, size
+    return io.BytesIO(data), len(data)
 
 
 _SUFFIXES = {

@@ -26,6 +26,7 @@ from annotation.models import (
 from common import jobs
 from common.jobs import job_enqueue
 from parlure_ml.register import RegisterPrediction
+from parlure_ml.speech.alignment import align_words
 from parlure_ml.speech.transcriber import Transcript as SpeechTranscript
 
 from .audio import audio_delete
@@ -192,7 +193,9 @@ def _prediction(
 def transcript_correct(*, segment: Segment, text: str, acting_user: User) -> Segment:
     """Replace a segment's text, record the revision, and classify the new version.
 
-    Saving the same text again (autosave, a double click) changes nothing.
+    The words get times again, aligned on the old ones (``align_words``), so that a corrected
+    segment still plays from a clicked word. Saving the same text again (autosave, a double
+    click) changes nothing.
     """
     transcript = Transcript.objects.get(pk=segment.transcript_id)
     corrected = transcript_correct_segments(
@@ -249,9 +252,10 @@ def transcript_correct_segments(
             before=segment.text,
             after=text,
         )
+        segment.words = align_words(segment.words, text, start=segment.start, end=segment.end)
         segment.text = text
         segment.edited = True
-        segment.save(update_fields=["text", "edited"])
+        segment.save(update_fields=["text", "words", "edited"])
         changed = True
     if not changed:
         return segments

@@ -19,6 +19,8 @@ from annotation.services import REASON_MODEL_ERROR
 from annotation.tests.api_fixtures import api_client, audio_done, cast_create, member, text_done
 from annotation.tests.factories import SubmissionFactory
 from corpora.models import Corpus, CorpusMember
+from parlure_ml.speech.audio import probe_audio
+from parlure_ml.tests.speech.media import encode
 
 pytestmark = pytest.mark.django_db
 
@@ -223,6 +225,31 @@ def test_a_recording_is_checked_stored_and_queued(
     assert (
         first.json()["links"]["transcript"] == f"http://testserver{detail(submission)}transcript/"
     )
+
+
+def test_a_recording_made_in_the_page_is_stored_with_a_duration_players_can_seek(
+    user: User, french_wav: Path, tmp_path: Path
+) -> None:
+    # MediaRecorder's WebM says nothing of its length; the stored file must.
+    recorded = tmp_path / "recorded.webm"
+    encode(french_wav, recorded, "webm", "libopus", 48000, container_options={"live": "1"})
+    assert probe_audio(recorded, max_seconds=60).has_duration is False
+    data = {
+        "file": SimpleUploadedFile("r.webm", recorded.read_bytes(), content_type="audio/webm"),
+        "source": "recording",
+    }
+
+    response = api_client(user).post(AUDIO, data, format="multipart")
+
+    assert response.status_code == 201
+    recording = AudioRecording.objects.get()
+    with recording.file.open("rb") as stored:
+        info = probe_audio(stored, max_seconds=60)
+    assert info.has_duration is True
+    assert (info.codec, info.container) == ("opus", "matroska,webm")
+    assert info.duration_s == pytest.approx(recording.duration_s, abs=0.05)
+    assert recording.size_bytes == recording.file.size
+    assert recording.file.name.endswith(".webm")
 
 
 @pytest.mark.parametrize(

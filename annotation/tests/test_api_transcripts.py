@@ -77,8 +77,15 @@ def test_correcting_a_segment_records_it_and_classifies_again(
     assert body["text"] == "Bonjour à toutes,"
     assert body["edited"] is True
     assert body["classified_version"] == 1  # the new version is being classified
+    # The words follow the new text: "Bonjour à" keep their times, "toutes," takes "tous,"'s.
+    assert body["words"] == [
+        {"start": 0.0, "end": 0.6, "word": " Bonjour", "probability": 0.98},
+        {"start": 0.6, "end": 0.8, "word": " à", "probability": 0.95},
+        {"start": 0.8, "end": 1.2, "word": " toutes,", "probability": None},
+    ]
     assert len(callbacks) == 1
     submission.refresh_from_db()
+    assert submission.transcript.segments.get(index=0).words == body["words"]
     assert submission.text == f"Bonjour à toutes, {SEGMENTS[1]}"
     assert submission.transcript.version == 2
     revision = TranscriptRevision.objects.get()

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,6 +31,9 @@ from annotation.services import (
 )
 from annotation.workers import submission_worker_warning
 from corpora.access import corpora_allowing
+
+# The speeds the transcript player offers.
+PLAYBACK_RATES = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 
 
 def new_submission_context(
@@ -102,6 +106,15 @@ def result_context(submission: Submission, *, user: User) -> dict[str, object]:
         ),
         validate_url=reverse("annotation:transcript_validate", args=[public_id]),
         history_url=reverse("annotation:transcript_history", args=[public_id]),
+        # The player's speeds: (value for the audio element, label in the page's language).
+        playback_rates=[
+            (
+                f"{rate:g}",
+                f"{rate:g}".replace(".", get_format("DECIMAL_SEPARATOR"))
+                + "\N{MULTIPLICATION SIGN}",
+            )
+            for rate in PLAYBACK_RATES
+        ],
         export_urls={
             fmt: reverse("annotation:transcript_export", args=[public_id, fmt])
             for fmt in ("txt", "srt", "vtt", "json")

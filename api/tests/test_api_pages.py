@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 # A marker of each control in the page's markup.
 CONTROLS = {
-    "correct": "data-segment-text",
+    "correct": "data-editable",
     "flag": "data-feedback-form",
     "validate": "data-validate-form",
     "delete": "/supprimer/",
@@ -57,7 +57,10 @@ def test_a_corpus_submission_page_shows_the_controls_of_ones_role(cast: Cast, pe
     assert shown == SEES[person]
     if not SEES[person]:
         # The text of a segment without word timings, read-only
-        assert f'<p class="segment-words" lang="fr">{SEGMENTS[1]}</p>' in page
+        assert (
+            f'<p class="segment-words" lang="fr" id="segment-text-1" data-segment-text>'
+            f"{SEGMENTS[1]}</p>"
+        ) in page
 
 
 @pytest.mark.parametrize("person", ["other", "site_reviewer", "superuser"])

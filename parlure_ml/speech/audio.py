@@ -22,6 +22,7 @@ Decisions:
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,6 +70,9 @@ class AudioInfo:
     sample_rate: int
     channels: int
     container: str  # FFmpeg demuxer name, e.g. "matroska,webm", "mov,mp4,m4a,3gp,3g2,mj2"
+    # False when the header says nothing of the duration (MediaRecorder's WebM): players then
+    # show no length and cannot seek until the file is remuxed (`remux_seekable`).
+    has_duration: bool = True
 
 
 def probe_audio(source: AudioSource, *, max_seconds: float, min_seconds: float = 0.3) -> AudioInfo:
@@ -125,7 +129,31 @@ def probe_audio(source: AudioSource, *, max_seconds: float, min_seconds: float =
             sample_rate=context.sample_rate,
             channels=context.channels,
             container=container.format.name,
+            has_duration=header_duration is not None,
         )
+
+
+def remux_seekable(source: AudioSource) -> bytes:
+    """The same audio stream, copied packet by packet (never re-encoded) into a new Matroska/WebM
+    file whose header gives the duration and whose cues let a player seek.
+
+    A browser's MediaRecorder streams its WebM as it records, so it never goes back to write
+    the duration: players show 0:00 and cannot scrub. Writing the file again to a seekable
+    output lets the muxer fill both in. Opus and Vorbis stay WebM; other codecs go to Matroska.
+    A failure is an `AudioError` ("undecodable"), as when probing.
+    """
+    output = io.BytesIO()
+    with _open(source) as container:
+        stream = _the_audio_stream(container)
+        name = "webm" if stream.codec_context.name in {"opus", "vorbis"} else "matroska"
+        with av.open(output, mode="w", format=name) as out:
+            copy = out.add_stream_from_template(stream)
+            for packet in container.demux(stream):
+                if packet.dts is None:  # the flush packet at the end of the stream
+                    continue
+                packet.stream = copy
+                out.mux(packet)
+    return output.getvalue()
 
 
 def decode_audio(

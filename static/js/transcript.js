@@ -1,6 +1,9 @@
 // Parlure: the transcript editor (templates/annotation/_transcript_editor.html). Listen and follow
-// the words, jump to a segment, correct its text (saved on its own, segment by segment), and see
-// the register computed again. The editor may arrive after the page has loaded (the result poll
+// the words, jump to a segment, correct its text in place (saved on its own, segment by segment;
+// the API answers with the new words, timed), and see the register computed again.
+// Each segment is one line of word spans (data-start, data-end). For whoever may correct, that
+// same line is made editable (contenteditable, plain text only): the browser keeps the caret and
+// the undo history; the line is rebuilt from the server's words only when it is not being typed in. The editor may arrive after the page has loaded (the result poll
 // inserts it), so it is set up on DOMContentLoaded and again on "parlure:result-updated".
 // Every sentence comes from the markup's data-msg-* attributes.
 (function () {
@@ -11,6 +14,7 @@
   document.documentElement.setAttribute("data-transcript-js", "");
 
   var AUTOSAVE_DELAY_MS = 1500; // after typing stops
+  var SKIP_SECONDS = 5; // Alt+J, Alt+L and the buttons beside the player
   var RETRY_DELAY_MS = 5000; // after a network or server error
   var REFRESH_LIMIT_MS = 120000; // stop waiting for the new register after this
   var editors = new WeakMap();
@@ -31,28 +35,74 @@
       element.isContentEditable);
   }
 
-  // One segment: its row, its text field, its words, and what was last saved of it.
-  function Segment(editor, element) {
+  // Spaces as the server keeps them: one between words (a typed space may be a no-break one).
+  function tidy(text) {
+    return text.replace(/\s+/g, " ").trim();
+  }
+
+  // One segment: its row, its line (the text field too, when it may be corrected), its words,
+  // and what was last saved of it.
+  function Segment(editor, element, editable) {
     this.editor = editor;
     this.element = element;
     this.index = element.dataset.index;
     this.start = parseFloat(element.dataset.start);
     this.end = parseFloat(element.dataset.end);
-    this.textarea = element.querySelector("[data-segment-text]");
+    this.line = element.querySelector("[data-segment-text]");
+    this.field = editable && this.line && this.line.hasAttribute("data-editable") ? this.line : null;
+    if (this.field) makeEditable(this.field);
     this.status = element.querySelector("[data-save-status]");
     this.readWords();
-    this.saved = this.textarea ? this.textarea.value : "";
+    this.saved = this.value();
+    this.freshWords = null; // the server's words for the saved text, waiting for the field's blur
     this.timer = null;
     this.state = "clean";
     var range = element.querySelector("[data-time-range]");
     if (range) range.textContent = formatTime(this.start) + "–" + formatTime(this.end);
   }
 
-  // The field grows with its text, so that a whole segment can be read while correcting it.
-  Segment.prototype.fit = function () {
-    if (!this.textarea) return;
-    this.textarea.style.height = "auto";
-    this.textarea.style.height = this.textarea.scrollHeight + 2 + "px";
+  // Plain text only: no bold, no pasted markup, no line breaks. Chromium and Safari (and
+  // Firefox from 136) know "plaintext-only"; elsewhere paste and Enter are handled below anyway.
+  function makeEditable(line) {
+    line.contentEditable = "plaintext-only";
+    if (line.contentEditable !== "plaintext-only") line.contentEditable = "true";
+    line.setAttribute("role", "textbox");
+    line.setAttribute("aria-multiline", "false");
+    line.spellcheck = true;
+  }
+
+  Segment.prototype.value = function () {
+    return this.field ? tidy(this.field.textContent) : "";
+  };
+
+  // The line again from the server's words: each a span with its times, as the page renders it.
+  Segment.prototype.render = function (words, text) {
+    var line = this.line;
+    line.textContent = "";
+    if (!words || !words.length) {
+      line.textContent = text;
+    } else {
+      words.forEach(function (word, position) {
+        if (position > 0 && word.word.charAt(0) === " ") line.appendChild(document.createTextNode(" "));
+        var span = document.createElement("span");
+        span.className = "word";
+        span.dataset.start = Number(word.start).toFixed(3);
+        span.dataset.end = Number(word.end).toFixed(3);
+        span.textContent = word.word.replace(/ /g, "");
+        line.appendChild(span);
+      });
+    }
+    this.readWords();
+    // The word being followed was one of the old spans: the player's next tick finds the new one.
+    var current = this.editor.currentWord;
+    if (current && !current.element.isConnected) this.editor.currentWord = null;
+  };
+
+  // Rebuild the line once nobody types in it, and only if it still says what the words say.
+  Segment.prototype.renderFresh = function () {
+    if (!this.freshWords || document.activeElement === this.field) return;
+    if (this.value() === this.saved) this.render(this.freshWords, this.saved);
+    this.freshWords = null;
   };
 
   Segment.prototype.readWords = function () {
@@ -62,7 +112,7 @@
   };
 
   Segment.prototype.isDirty = function () {
-    return Boolean(this.textarea) && this.textarea.value !== this.saved;
+    return Boolean(this.field) && this.value() !== this.saved;
   };
 
   Segment.prototype.setState = function (state, text) {
@@ -82,13 +132,6 @@
     this.timer = window.setTimeout(function () { segment.editor.save(segment); }, AUTOSAVE_DELAY_MS);
   };
 
-  // The words are what the model heard; once the text is corrected they no longer match it.
-  Segment.prototype.dropWords = function () {
-    var line = this.element.querySelector("[data-words]");
-    if (line) line.remove();
-    this.words = [];
-  };
-
   function Editor(root) {
     this.root = root;
     this.msg = root.dataset;
@@ -97,7 +140,7 @@
     this.player = root.querySelector("[data-player]");
     var editor = this;
     this.segments = Array.prototype.map.call(root.querySelectorAll("[data-segment]"), function (el) {
-      return new Segment(editor, el);
+      return new Segment(editor, el, !editor.validated);
     });
     this.queue = Promise.resolve();
     this.current = null; // the segment being played
@@ -105,8 +148,9 @@
     this.frame = null;
     this.nameLanguages();
     this.bindClicks();
-    this.bindTextareas();
+    this.bindFields();
     this.bindPlayer();
+    this.bindControls();
     this.bindValidation();
   }
 
@@ -132,12 +176,23 @@
 
   // --- Listening -----------------------------------------------------------------------------
 
+  // A click on a word plays from it. In the line being corrected, it only moves the audio there
+  // (a click there is mostly to place the caret; starting the sound each time would be a nuisance).
   Editor.prototype.bindClicks = function () {
     var editor = this;
+    this.root.addEventListener("mousedown", function (event) {
+      var line = event.target.closest ? event.target.closest("[data-segment-text]") : null;
+      editor.clickedWhileEditing = Boolean(line) && document.activeElement === line;
+    });
     this.root.addEventListener("click", function (event) {
       var seek = event.target.closest("[data-seek], .word");
       if (!seek || !editor.player) return;
-      editor.playFrom(parseFloat(seek.dataset.seek || seek.dataset.start));
+      var seconds = parseFloat(seek.dataset.seek || seek.dataset.start);
+      if (seek.classList.contains("word") && editor.clickedWhileEditing) {
+        editor.player.currentTime = seconds;
+      } else {
+        editor.playFrom(seconds);
+      }
     });
   };
 
@@ -155,6 +210,47 @@
     } else {
       this.player.pause();
     }
+  };
+
+  Editor.prototype.skip = function (seconds) {
+    if (!this.player) return;
+    var length = isFinite(this.player.duration) ? this.player.duration : Infinity;
+    this.player.currentTime = Math.max(0, Math.min(length, this.player.currentTime + seconds));
+  };
+
+  var RATE_KEY = "parlure.playbackRate";
+
+  // The buttons under the player (-5 s, play/pause, +5 s) and the speed, remembered between pages.
+  Editor.prototype.bindControls = function () {
+    var controls = this.root.querySelector("[data-player-controls]");
+    if (!controls || !this.player) return;
+    var editor = this;
+    var player = this.player;
+    controls.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button) return;
+      if (button.hasAttribute("data-toggle-play")) editor.togglePlay();
+      else if (button.dataset.skip) editor.skip(parseFloat(button.dataset.skip));
+    });
+    var toggle = controls.querySelector("[data-toggle-play]");
+    var label = function () {
+      toggle.textContent = player.paused ? toggle.dataset.labelPlay : toggle.dataset.labelPause;
+    };
+    ["play", "pause", "ended"].forEach(function (type) { player.addEventListener(type, label); });
+    var speed = controls.querySelector("[data-speed]");
+    var stored = null;
+    try { stored = window.localStorage.getItem(RATE_KEY); } catch (error) { /* storage off */ }
+    if (stored && speed.querySelector('option[value="' + stored + '"]')) speed.value = stored;
+    var apply = function () {
+      player.playbackRate = parseFloat(speed.value);
+      player.defaultPlaybackRate = player.playbackRate;
+    };
+    apply();
+    player.addEventListener("loadedmetadata", apply); // a new source resets the rate
+    speed.addEventListener("change", function () {
+      apply();
+      try { window.localStorage.setItem(RATE_KEY, speed.value); } catch (error) { /* storage off */ }
+    });
   };
 
   Editor.prototype.bindPlayer = function () {
@@ -221,7 +317,7 @@
     var position = from ? this.segments.indexOf(from) + step : (step > 0 ? 0 : this.segments.length - 1);
     var target = this.segments[Math.max(0, Math.min(this.segments.length - 1, position))];
     if (!target) return;
-    var focusable = target.textarea || target.element.querySelector("[data-seek]");
+    var focusable = target.field || target.element.querySelector("[data-seek]");
     if (focusable) focusable.focus();
     if (this.player) this.player.currentTime = target.start;
     if (!focusable || !isTyping(focusable)) this.reveal(target);
@@ -229,17 +325,42 @@
 
   // --- Correcting ----------------------------------------------------------------------------
 
-  Editor.prototype.bindTextareas = function () {
+  Editor.prototype.bindFields = function () {
     var editor = this;
     this.segments.forEach(function (segment) {
-      if (!segment.textarea) return;
-      segment.fit();
-      segment.textarea.addEventListener("input", function () {
-        segment.fit();
-        segment.onInput();
-      });
-      segment.textarea.addEventListener("blur", function () {
+      var field = segment.field;
+      if (!field) return;
+      field.addEventListener("input", function () { segment.onInput(); });
+      field.addEventListener("blur", function () {
         if (segment.isDirty()) editor.save(segment);
+        else segment.renderFresh();
+      });
+      // One line per segment: Enter saves instead of breaking the line.
+      field.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && !event.isComposing) {
+          event.preventDefault();
+          editor.save(segment);
+        }
+      });
+      // Pasted text arrives as plain text on one line; insertText keeps the browser's undo.
+      field.addEventListener("paste", function (event) {
+        var data = event.clipboardData;
+        if (!data) return;
+        event.preventDefault();
+        var text = data.getData("text/plain").replace(/\s+/g, " ");
+        if (!document.execCommand("insertText", false, text)) {
+          var selection = window.getSelection();
+          if (!selection.rangeCount) return;
+          var range = selection.getRangeAt(0);
+          range.deleteContents();
+          range.insertNode(document.createTextNode(text));
+          range.collapse(false);
+          segment.onInput();
+        }
+      });
+      // Dropped markup would bring formatting in: drop only text.
+      field.addEventListener("drop", function (event) {
+        if (event.dataTransfer && !event.dataTransfer.types.includes("text/plain")) event.preventDefault();
       });
     });
   };
@@ -264,7 +385,7 @@
 
   Editor.prototype.send = function (segment) {
     var editor = this;
-    var text = segment.textarea.value;
+    var text = segment.value();
     if (text === segment.saved) {
       if (segment.state === "unsaved") segment.setState("clean", ""); // typed, then undone
       return Promise.resolve();
@@ -290,13 +411,15 @@
       this.failed(segment, reason);
       return;
     }
-    segment.saved = typeof data.text === "string" ? data.text : sent;
+    segment.saved = typeof data.text === "string" ? tidy(data.text) : sent;
     if (typeof data.transcript_version === "number") this.version = data.transcript_version;
     this.root.dataset.version = String(this.version);
-    // The server tidies spaces: show its text, unless the person is still typing in this field.
-    if (segment.textarea.value === sent && document.activeElement !== segment.textarea) {
-      segment.textarea.value = segment.saved;
-      segment.fit();
+    // The server's words for this text, timed: the line is rebuilt from them now, or when the
+    // person leaves it (rebuilding under the caret would lose it and the undo history).
+    if (segment.saved !== before && Array.isArray(data.words)) {
+      segment.freshWords = data.words;
+      if (segment.value() === sent) segment.renderFresh();
+      else segment.freshWords = null; // typed on meanwhile: the next save brings newer words
     }
     if (segment.isDirty()) {
       segment.setState("unsaved", this.msg.msgUnsaved);
@@ -304,10 +427,7 @@
     } else {
       segment.setState("saved", this.msg.msgSaved);
     }
-    if (segment.saved !== before) {
-      segment.dropWords();
-      this.refreshSoon();
-    }
+    if (segment.saved !== before) this.refreshSoon();
   };
 
   Editor.prototype.failed = function (segment, detail) {
@@ -365,11 +485,10 @@
       if (!row) return;
       var slot = row.querySelector("[data-register-slot]");
       segment.element.querySelector("[data-register-slot]").innerHTML = slot ? slot.innerHTML : "";
-      if (!row.querySelector("[data-words]")) segment.dropWords();
     });
-    // Outside the editor: the whole transcript's register badge and scores.
-    var area = this.root.parentElement;
-    [".register-badge", ".scores", ".facts"].forEach(function (selector) {
+    // Outside the editor: the whole transcript's register badge, scores and shares.
+    var area = this.root.closest("#result") || this.root.parentElement;
+    [".register-badge", ".scores", ".shares", ".facts"].forEach(function (selector) {
       var old = editor.outside(area, selector);
       var replacement = editor.outside(fragment, selector);
       if (old && replacement) old.replaceWith(document.importNode(replacement, true));
@@ -419,12 +538,17 @@
 
   function onKeydown(event) {
     var editor = activeEditor();
-    if (!editor) return;
+    if (!editor || event.defaultPrevented) return;
     var key = event.key;
-    if ((event.ctrlKey && event.code === "Space") || (event.altKey && !event.ctrlKey && event.code === "KeyK")) {
+    var alt = event.altKey && !event.ctrlKey && !event.metaKey;
+    if ((event.ctrlKey && event.code === "Space") || (alt && event.code === "KeyK")) {
       if (!editor.player) return;
       event.preventDefault();
       editor.togglePlay();
+    } else if (alt && (event.code === "KeyJ" || event.code === "KeyL")) {
+      if (!editor.player) return;
+      event.preventDefault();
+      editor.skip(event.code === "KeyJ" ? -SKIP_SECONDS : SKIP_SECONDS);
     } else if (event.altKey && (key === "ArrowDown" || key === "ArrowUp")) {
       event.preventDefault();
       editor.move(key === "ArrowDown" ? 1 : -1);
@@ -450,17 +574,7 @@
     });
   }
 
-  var resizeTimer = null;
-  function onResize() {
-    window.clearTimeout(resizeTimer);
-    resizeTimer = window.setTimeout(function () {
-      var editor = activeEditor();
-      if (editor) editor.segments.forEach(function (segment) { segment.fit(); });
-    }, 150);
-  }
-
   document.addEventListener("keydown", onKeydown);
-  window.addEventListener("resize", onResize);
   window.addEventListener("beforeunload", onBeforeUnload);
   document.addEventListener("parlure:result-updated", init);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

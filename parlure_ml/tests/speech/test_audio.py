@@ -1,5 +1,6 @@
 """probe_audio and decode_audio on real files made at test time; no model involved."""
 
+import io
 import struct
 from pathlib import Path
 
@@ -7,7 +8,13 @@ import av
 import numpy as np
 import pytest
 
-from parlure_ml.speech.audio import AudioError, AudioInfo, decode_audio, probe_audio
+from parlure_ml.speech.audio import (
+    AudioError,
+    AudioInfo,
+    decode_audio,
+    probe_audio,
+    remux_seekable,
+)
 from parlure_ml.tests.speech.media import FORMATS, encode, png_bytes, write_wav
 
 
@@ -63,6 +70,27 @@ def test_recorder_webm_has_no_duration_header_yet_is_measured(
 
     assert info.duration_s == pytest.approx(french_seconds, abs=0.03)
     assert (info.codec, info.container) == ("opus", "matroska,webm")
+    assert info.has_duration is False
+
+
+def test_recorder_webm_remuxed_gets_a_duration_and_cues_without_reencoding(
+    recorder_webm: Path, french_seconds: float
+):
+    remuxed = io.BytesIO(remux_seekable(recorder_webm))
+
+    info = probe_audio(remuxed, max_seconds=60)
+    assert info.has_duration is True
+    assert info.duration_s == pytest.approx(french_seconds, abs=0.03)
+    assert (info.codec, info.container) == ("opus", "matroska,webm")
+    with av.open(str(recorder_webm), "r") as before, av.open(remuxed, "r") as after:
+        old = [bytes(p) for p in before.demux(audio=0) if p.size]
+        new = [bytes(p) for p in after.demux(audio=0) if p.size]
+        assert new == old  # the same Opus packets: copied, not encoded again
+        after.seek(int(4 * av.time_base))  # cues: a player can jump into the middle
+        pts = next(p.pts for p in after.demux(audio=0) if p.pts is not None)
+        time_base = after.streams.audio[0].time_base
+        assert time_base is not None
+        assert float(pts * time_base) == pytest.approx(4, abs=1.0)
 
 
 def test_file_object_is_rewound_after_probe(recorder_webm):
