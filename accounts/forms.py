@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from common.vocabulary import vocabulary_clean
+
 from .models import User
 from .services import API_TOKEN_NAME_MAX
 
@@ -41,8 +43,18 @@ class AdminUserAddForm(AdminUserCreationForm):
 class ProfileForm(forms.ModelForm[User]):
     class Meta:
         model = User
-        fields = ("display_name",)
-        labels = {"display_name": _("Display name")}
+        fields = ("display_name", "vocabulary")
+        labels = {"display_name": _("Display name"), "vocabulary": _("Vocabulary")}
+        help_texts = {
+            "vocabulary": _(
+                "Names of people and places, and jargon, that your recordings contain: one per "
+                "line. The transcription spells them as you write them here."
+            )
+        }
+        widgets = {"vocabulary": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_vocabulary(self) -> str:
+        return vocabulary_clean(self.cleaned_data.get("vocabulary", ""))
 
 
 class ApiKeyForm(forms.Form):

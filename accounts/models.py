@@ -55,6 +55,8 @@ class User(AbstractUser):
     display_name = models.CharField(
         _("display name"), max_length=150, blank=True, help_text=_("How the portal greets you.")
     )
+    # Names and jargon this person's recordings contain, one per line (common.vocabulary).
+    vocabulary = models.TextField(_("vocabulary"), blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.vocabulary import vocabulary_clean
+
 from .models import ApiToken, User
 from .roles import MEMBER, ROLES, STAFF_ROLES
 from .tokens import PREFIX_SHOWN, key_generate, key_hash
@@ -44,9 +46,14 @@ def user_roles(*, user: User) -> list[str]:
 
 
 @transaction.atomic
-def user_update_profile(*, user: User, display_name: str) -> User:
+def user_update_profile(*, user: User, display_name: str, vocabulary: str | None = None) -> User:
+    """Save the display name and, when given, the vocabulary (ValidationError over its limits)."""
     user.display_name = display_name.strip()
-    user.save(update_fields=["display_name"])
+    fields = ["display_name"]
+    if vocabulary is not None:
+        user.vocabulary = vocabulary_clean(vocabulary)
+        fields.append("vocabulary")
+    user.save(update_fields=fields)
     return user
 
 

@@ -81,7 +81,11 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=request.user)
         if form.is_valid():
-            user_update_profile(user=request.user, display_name=form.cleaned_data["display_name"])
+            user_update_profile(
+                user=request.user,
+                display_name=form.cleaned_data["display_name"],
+                vocabulary=form.cleaned_data["vocabulary"],
+            )
             messages.success(request, _("Your profile was saved."))
             return redirect("profile")
         return _profile_page(request, form=form, status=400)

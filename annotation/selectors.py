@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from common.vocabulary import vocabulary_terms
 from corpora.access import ROLE_CAN, Can, corpora_visible, corpus_role
 from corpora.models import Corpus
 
@@ -148,6 +149,20 @@ def submission_counts_for_user(*, user: User) -> dict[str, int]:
         done=Count("id", filter=Q(status=Submission.Status.DONE)),
         failed=Count("id", filter=Q(status=Submission.Status.FAILED)),
     )
+
+
+def submission_vocabulary(*, submission_id: int) -> list[str]:
+    """The terms the speech model is given for this recording: its corpus's, then its author's
+    (common.vocabulary), without repeats."""
+    row = (
+        Submission.objects.filter(pk=submission_id)
+        .values("user__vocabulary", "corpus__vocabulary")
+        .first()
+    )
+    if row is None:
+        return []
+    both = "\n".join(filter(None, [row["corpus__vocabulary"], row["user__vocabulary"]]))
+    return vocabulary_terms(both)
 
 
 def segments_to_classify(*, transcript: Transcript) -> list[Segment]:

@@ -32,6 +32,15 @@ class CorpusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": str(CORPUS_DESCRIPTION_MAX)}),
         help_text=_("What the texts are and where they come from (optional)."),
     )
+    vocabulary = forms.CharField(
+        label=_("Vocabulary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Names of people and places, and jargon, that the corpus's recordings contain: one "
+            "per line. The transcription spells them as written here (optional)."
+        ),
+    )
 
 
 class MemberAddForm(forms.Form):

@@ -9,6 +9,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.vocabulary import VOCABULARY_MAX_TERMS, VOCABULARY_TERM_MAX_CHARS, vocabulary_terms
+
 from .access import OWNER
 from .exports import EXPORT_FORMATS
 from .models import Corpus, CorpusMember, ImportBatch
@@ -31,6 +33,13 @@ class CorpusSerializer(serializers.ModelSerializer[Corpus]):
     submission_count = serializers.IntegerField(
         read_only=True, help_text="How many submissions the corpus holds."
     )
+    vocabulary = serializers.SerializerMethodField(
+        help_text="Names and jargon its recordings contain, given to the speech model."
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_vocabulary(self, corpus: Corpus) -> list[str]:
+        return vocabulary_terms(corpus.vocabulary)
 
     class Meta:
         model = Corpus
@@ -41,6 +50,7 @@ class CorpusSerializer(serializers.ModelSerializer[Corpus]):
             "owner",
             "role",
             "submission_count",
+            "vocabulary",
             "created_at",
             "updated_at",
         ]
@@ -59,6 +69,16 @@ class CorpusWriteSerializer(serializers.Serializer[None]):
         required=False,
         default="",
         help_text=f"Up to {CORPUS_DESCRIPTION_MAX} characters.",
+    )
+    vocabulary = serializers.ListField(
+        child=serializers.CharField(max_length=VOCABULARY_TERM_MAX_CHARS),
+        max_length=VOCABULARY_MAX_TERMS,
+        required=False,
+        help_text=(
+            f"Names and jargon the recordings contain (up to {VOCABULARY_MAX_TERMS} terms of "
+            f"{VOCABULARY_TERM_MAX_CHARS} characters), given to the speech model so that it "
+            "spells them as written."
+        ),
     )
 
 

@@ -4,7 +4,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -174,12 +174,16 @@ def register_explain(
     return evidence, round((time.perf_counter() - started) * 1000)
 
 
-def speech_transcribe(path: Path, on_progress: Callable[[float], None]) -> Transcript:
-    """Transcribe a French recording with the process's speech model."""
+def speech_transcribe(
+    path: Path, on_progress: Callable[[float], None], vocabulary: Sequence[str] = ()
+) -> Transcript:
+    """Transcribe a French recording with the process's speech model; ``vocabulary`` lists the
+    names and jargon it may contain (the corpus's and its author's)."""
     return get_transcriber().transcribe(
         path,
         language="fr",
         on_progress=on_progress,
+        vocabulary=vocabulary,
         # A backstop: the upload was checked, but a header can lie about the duration.
         max_seconds=settings.PARLURE_AUDIO_MAX_SECONDS,
     )

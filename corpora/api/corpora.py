@@ -150,6 +150,7 @@ class CorpusDetailView(generics.GenericAPIView[Corpus]):
             corpus=corpus,
             name=data.get("name", corpus.name),
             description=data.get("description", corpus.description),
+            vocabulary="\n".join(data["vocabulary"]) if "vocabulary" in data else None,
             acting_user=user,
         )
         return Response(CorpusSerializer(_corpus_listed(request, corpus)).data)

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from annotation.models import Submission
 from common.text import control_characters_strip
+from common.vocabulary import vocabulary_clean
 from corpora.access import Can, corpus_allows
 from corpora.models import Corpus, CorpusMember
 
@@ -70,11 +71,26 @@ def corpus_create(*, owner: User, name: str, description: str = "") -> Corpus:
 
 
 @transaction.atomic
-def corpus_update(*, corpus: Corpus, name: str, description: str, acting_user: User) -> Corpus:
+def corpus_update(
+    *,
+    corpus: Corpus,
+    name: str,
+    description: str,
+    acting_user: User,
+    vocabulary: str | None = None,
+) -> Corpus:
+    """Rename or describe the corpus and, when given, set its vocabulary (common.vocabulary)."""
     _require(user=acting_user, corpus=corpus, can=Can.MANAGE)
     corpus.name = corpus_name_clean(name)
     corpus.description = corpus_description_clean(description)
-    corpus.save(update_fields=["name", "description", "updated_at"])
+    fields = ["name", "description", "updated_at"]
+    if vocabulary is not None:
+        try:
+            corpus.vocabulary = vocabulary_clean(vocabulary)
+        except ValidationError as error:
+            raise ValidationError({"vocabulary": error}) from None
+        fields.append("vocabulary")
+    corpus.save(update_fields=fields)
     logger.info("corpus %s updated by user %s", corpus.pk, acting_user.pk)
     return corpus
 

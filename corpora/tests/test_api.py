@@ -14,6 +14,7 @@ from accounts.services import api_token_create
 from accounts.tests.factories import UserFactory
 from annotation.models import Submission
 from annotation.tests.factories import SubmissionFactory, done_submission
+from common.vocabulary import VOCABULARY_MAX_TERMS
 from corpora.models import Corpus, CorpusMember, ImportBatch
 from corpora.tests.factories import CorpusFactory, CorpusMemberFactory, ImportBatchFactory
 
@@ -96,6 +97,7 @@ def test_creating_a_corpus(user: User) -> None:
         "owner": user.email,
         "role": "owner",
         "submission_count": 0,
+        "vocabulary": [],
         "created_at": response.json()["created_at"],
         "updated_at": response.json()["updated_at"],
     }
@@ -123,6 +125,29 @@ def test_patching_only_the_name_keeps_the_description(user: User) -> None:
     assert response.status_code == 200
     assert (corpus.name, corpus.description) == ("New", "Kept")
     assert response.json()["name"] == "New"
+
+
+def test_the_owner_sets_the_corpus_vocabulary(user: User) -> None:
+    corpus = CorpusFactory.create(owner=user, name="Bretagne")
+    response = api(user).patch(
+        path("corpus_detail", corpus.public_id), {"vocabulary": ["Quimperlé", " Ouessant "]}
+    )
+    corpus.refresh_from_db()
+    assert response.status_code == 200
+    assert response.json()["vocabulary"] == ["Quimperlé", "Ouessant"]
+    assert corpus.vocabulary == "Quimperlé\nOuessant"
+    assert corpus.name == "Bretagne"
+
+
+def test_a_vocabulary_over_its_limits_is_a_400_and_changes_nothing(user: User) -> None:
+    corpus = CorpusFactory.create(owner=user, vocabulary="Ouessant")
+    too_many = [f"terme {n}" for n in range(VOCABULARY_MAX_TERMS + 1)]
+    for body in ({"vocabulary": too_many}, {"vocabulary": ["x" * 61]}, {"vocabulary": "Ouessant"}):
+        response = api(user).patch(path("corpus_detail", corpus.public_id), body, format="json")
+        assert response.status_code == 400, body
+        assert all(key.startswith("vocabulary") for key in response.json()["errors"])
+    corpus.refresh_from_db()
+    assert corpus.vocabulary == "Ouessant"
 
 
 def test_deleting_a_corpus_deletes_its_submissions(user: User) -> None:

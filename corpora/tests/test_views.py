@@ -150,6 +150,18 @@ def test_the_owner_edits_the_corpus(user: User) -> None:
     assert corpus.name == "Nouveau"
 
 
+def test_the_owner_keeps_a_vocabulary_on_the_edit_page(user: User) -> None:
+    corpus = CorpusFactory.create(owner=user, name="Bretagne")
+    response = signed_in(user).post(
+        url("corpus_edit", corpus),
+        {"name": "Bretagne", "description": "", "vocabulary": "Quimperlé\nOuessant"},
+    )
+    corpus.refresh_from_db()
+    assert response.status_code == 302
+    assert corpus.vocabulary == "Quimperlé\nOuessant"
+    assert "Ouessant" in signed_in(user).get(url("corpus_edit", corpus)).content.decode()
+
+
 def test_editing_with_an_overlong_name_says_why(user: User) -> None:
     corpus = CorpusFactory.create(owner=user, name="Ancien")
     response = signed_in(user).post(url("corpus_edit", corpus), {"name": "n" * 201})

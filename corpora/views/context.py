@@ -124,7 +124,11 @@ def corpus_detail_context(
     if can_manage:
         context["member_form"] = forms.get("member_form") or MemberAddForm()
         context["edit_form"] = forms.get("edit_form") or CorpusForm(
-            initial={"name": corpus.name, "description": corpus.description}
+            initial={
+                "name": corpus.name,
+                "description": corpus.description,
+                "vocabulary": corpus.vocabulary,
+            }
         )
     return context
 

@@ -66,7 +66,11 @@ def corpus_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Ht
 @require_http_methods(["GET", "POST"])
 def corpus_edit(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     corpus = corpus_get(user=request.user, public_id=public_id, can=Can.MANAGE)
-    initial = {"name": corpus.name, "description": corpus.description}
+    initial = {
+        "name": corpus.name,
+        "description": corpus.description,
+        "vocabulary": corpus.vocabulary,
+    }
     form = CorpusForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,6 +78,7 @@ def corpus_edit(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Http
                 corpus=corpus,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
+                vocabulary=form.cleaned_data["vocabulary"],
                 acting_user=request.user,
             )
         except ValidationError as error:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +41,14 @@ if TYPE_CHECKING:
     from faster_whisper import WhisperModel
 
 MODEL_NAME = "whisper-base-ct2-int8"
+# How a vocabulary (names, places, jargon) reaches the decoder: faster-whisper's ``hotwords``
+# (a prefix prompt on every window), Whisper's ``initial_prompt`` (the previous-text context of the
+# first window only, since condition_on_previous_text is off), or both. docs/speech.md gives the
+# figures that chose it (bench/vocabulary.py).
+VOCABULARY_MODES = ("hotwords", "prompt", "both")
+VOCABULARY_MODE = "hotwords"
+# Whisper keeps at most 223 prompt tokens; a vocabulary longer than this is cut to its first terms.
+VOCABULARY_MAX_CHARS = 600
 COMPUTE_TYPE = "int8"  # int8 weights: ~2x faster than float32 on CPU for no measurable loss
 
 
@@ -111,6 +119,8 @@ class Transcriber:
         on_progress: Callable[[float], None] | None = None,
         max_seconds: float | None = None,
         detect_language: bool = True,
+        vocabulary: Sequence[str] = (),
+        vocabulary_mode: str = VOCABULARY_MODE,
     ) -> Transcript:
         """Transcribe `source` (a path or a binary file object) with word timings.
 
@@ -119,7 +129,9 @@ class Transcriber:
         Raises `AudioError` for a file that cannot be decoded, or that decodes to more than
         `max_seconds` (check files with `probe_audio` first: this is the backstop).
         `detect_language=False` skips the detector (about 0.75 s) when `language` is given; the
-        transcript then has no detected language and no probability.
+        transcript then has no detected language and no probability. `vocabulary` lists words
+        and names the speech may contain (people, places, jargon), passed as `vocabulary_mode`
+        says (VOCABULARY_MODES).
         """
         from faster_whisper.vad import VadOptions, get_speech_timestamps
 
@@ -147,6 +159,7 @@ class Transcriber:
             vad_filter=vad,  # the same default VadOptions as above
             word_timestamps=True,
             condition_on_previous_text=False,
+            **vocabulary_options(vocabulary, vocabulary_mode),
         )
         segments = []
         for raw in raw_segments:  # lazy: each window is decoded when the loop asks for it
@@ -167,6 +180,25 @@ class Transcriber:
             segments=segments,
             detected_language=detected,
         )
+
+
+def vocabulary_options(vocabulary: Sequence[str], mode: str) -> dict[str, str]:
+    """faster-whisper's keyword arguments for a vocabulary: {} for none."""
+    if mode not in VOCABULARY_MODES:
+        raise ValueError(f"vocabulary mode {mode!r} is not one of {VOCABULARY_MODES}")
+    terms: list[str] = []
+    for term in (" ".join(term.split()) for term in vocabulary):
+        if term and term not in terms and len(", ".join([*terms, term])) <= VOCABULARY_MAX_CHARS:
+            terms.append(term)
+    if not terms:
+        return {}
+    listed = ", ".join(terms)
+    options = {}
+    if mode in ("hotwords", "both"):
+        options["hotwords"] = listed
+    if mode in ("prompt", "both"):
+        options["initial_prompt"] = f"{listed}."
+    return options
 
 
 class _Progress:

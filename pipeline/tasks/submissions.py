@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from annotation.models import AudioRecording, Transcript
-from annotation.selectors import segments_to_classify
+from annotation.selectors import segments_to_classify, submission_vocabulary
 from annotation.services import (
     REASON_MODEL_ERROR,
     REASON_SPEECH_MODEL_ERROR,
@@ -126,7 +126,11 @@ def transcribe_submission_task(self: Task, submission_id: int) -> None:
         return
     with heartbeat(submission_id=submission_id, worker=worker):
         try:
-            result = speech_transcribe(Path(recording.file.path), _ProgressReporter(submission_id))
+            result = speech_transcribe(
+                Path(recording.file.path),
+                _ProgressReporter(submission_id),
+                vocabulary=submission_vocabulary(submission_id=submission_id),
+            )
         except JobCancelled:
             logger.info("transcription of submission %s cancelled", submission_id)
             return

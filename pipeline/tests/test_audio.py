@@ -18,10 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import user_update_profile
 from annotation.models import AudioRecording, Prediction, Submission, Transcript
 from annotation.services import REASON_NO_SPEECH, REASON_SPEECH_MODEL_ERROR, audio_purge_expired
 from annotation.tests.api_fixtures import api_error_text
 from annotation.tests.audio_fixtures import wav_bytes
+from corpora.services.corpora import corpus_create, corpus_update
 from pipeline.tasks import submissions as tasks
 
 pytestmark = pytest.mark.django_db
@@ -415,6 +417,38 @@ def test_a_recording_goes_through_explicit_states_each_stored(
     assert seen == ["queued", "transcribing", "classifying", "done"]
 
 
+def test_the_speech_model_gets_the_corpus_and_the_author_vocabulary(
+    member_client: Client, user: User, french_wav: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a person and their corpus who each keep a vocabulary
+    corpus = corpus_create(owner=user, name="Bretagne")
+    corpus_update(
+        corpus=corpus,
+        name=corpus.name,
+        description="",
+        vocabulary="Quimperlé\nOuessant",
+        acting_user=user,
+    )
+    user_update_profile(user=user, display_name="", vocabulary="Maëlys Kerbrat\nouessant")
+    given: list[list[str]] = []
+    real_transcribe = tasks.speech_transcribe
+
+    def noting(path: Path, on_progress: Callable[[float], None], vocabulary: Any = ()) -> Any:
+        given.append(list(vocabulary))
+        return real_transcribe(path, on_progress, vocabulary=vocabulary)
+
+    monkeypatch.setattr(tasks, "speech_transcribe", noting)
+    _upload(member_client, "a.wav", french_wav.read_bytes(), corpus=str(corpus.public_id))
+    submission = Submission.objects.get()
+
+    # When the recording is transcribed (by the real model)
+    tasks.transcribe_submission_task(submission.pk)
+
+    # Then the model was given both lists, the corpus's first, each term once
+    assert given == [["Quimperlé", "Ouessant", "Maëlys Kerbrat"]]
+    assert Transcript.objects.filter(submission=submission).count() == 1
+
+
 def test_a_transcript_cannot_be_corrected_before_its_job_is_done(
     member_client: Client, french_wav: Path
 ) -> None:
@@ -433,11 +467,11 @@ def test_a_passing_database_error_during_a_transcription_is_retried_not_failed(
     real_transcribe = tasks.speech_transcribe
     calls: list[int] = []
 
-    def flaky(path: Path, on_progress: Callable[[float], None]) -> Any:
+    def flaky(path: Path, on_progress: Callable[[float], None], **kwargs: Any) -> Any:
         calls.append(1)
         if len(calls) == 1:
             raise OperationalError("server closed the connection unexpectedly")
-        return real_transcribe(path, on_progress)
+        return real_transcribe(path, on_progress, **kwargs)
 
     monkeypatch.setattr(tasks, "speech_transcribe", flaky)
     _upload(member_client, "a.wav", french_wav.read_bytes())
@@ -458,7 +492,7 @@ def test_a_passing_database_error_during_a_transcription_is_retried_not_failed(
 def test_a_speech_model_error_says_it_was_the_recording(
     member_client: Client, french_wav: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(path: Path, on_progress: Callable[[float], None]) -> Any:
+    def broken(path: Path, on_progress: Callable[[float], None], **kwargs: Any) -> Any:
         raise RuntimeError("CTranslate2: unsupported")
 
     monkeypatch.setattr(tasks, "speech_transcribe", broken)

@@ -12,7 +12,15 @@ import pytest
 from parlure_ml.process_local import ProcessLocal
 from parlure_ml.speech import transcriber as transcriber_module
 from parlure_ml.speech.audio import AudioError
-from parlure_ml.speech.transcriber import Segment, Transcriber, Transcript, Word, get_transcriber
+from parlure_ml.speech.transcriber import (
+    VOCABULARY_MAX_CHARS,
+    Segment,
+    Transcriber,
+    Transcript,
+    Word,
+    get_transcriber,
+    vocabulary_options,
+)
 from parlure_ml.tests.speech.media import FORMATS, encode, write_wav
 
 
@@ -260,3 +268,50 @@ def test_dataclasses_hold_plain_values():
     assert Transcript("fr", 0.9, 0.5, "Bonjour", [segment]).to_dict()["segments"][0]["words"] == [
         {"start": 0.0, "end": 0.5, "word": " Bonjour", "probability": 0.9}
     ]
+
+
+def test_a_vocabulary_keeps_the_decode_whole(transcriber: Transcriber, french_wav: Path):
+    # A vocabulary the clip does not contain must not take the speech's place.
+    transcript = transcriber.transcribe(
+        french_wav, detect_language=False, vocabulary=["Quimperlé", "Maëlys Kerbrat"]
+    )
+
+    assert "bonjour" in transcript.text.lower()
+    _check_timings(transcript)
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("hotwords", {"hotwords": "Quimperlé, Maëlys Kerbrat"}),
+        ("prompt", {"initial_prompt": "Quimperlé, Maëlys Kerbrat."}),
+        (
+            "both",
+            {
+                "hotwords": "Quimperlé, Maëlys Kerbrat",
+                "initial_prompt": "Quimperlé, Maëlys Kerbrat.",
+            },
+        ),
+    ],
+)
+def test_vocabulary_options_by_mode(mode: str, expected: dict[str, str]):
+    assert vocabulary_options([" Quimperlé ", "Maëlys  Kerbrat", "", "Quimperlé"], mode) == expected
+
+
+def test_no_vocabulary_adds_no_option():
+    assert vocabulary_options([], "hotwords") == {}
+    assert vocabulary_options(["  "], "both") == {}
+
+
+def test_a_long_vocabulary_keeps_its_first_terms_within_the_prompt():
+    terms = [f"terme{n:03d}" for n in range(200)]
+
+    listed = vocabulary_options(terms, "hotwords")["hotwords"]
+
+    assert len(listed) <= VOCABULARY_MAX_CHARS
+    assert listed.startswith("terme000, terme001")
+
+
+def test_an_unknown_vocabulary_mode_is_refused():
+    with pytest.raises(ValueError, match="vocabulary mode"):
+        vocabulary_options(["x"], "everywhere")
