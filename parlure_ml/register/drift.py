@@ -13,12 +13,12 @@ A profile describes texts by five features:
 The reference is the validation split of the training dataset: texts the model did not train on
 and the vocabulary was not built from, so held-out French of the same distribution matches it.
 ``compare`` tests each feature with scipy (Kolmogorov-Smirnov for continuous features,
-chi-squared on the 2×k contingency table for categorical ones) and measures its size with the
+chi-squared on the 2-by-k contingency table for categorical ones) and measures its size with the
 population stability index (``psi``); a feature drifts when both pass their thresholds.
 
 Write the profile of a model directory (the shipped champion by default)::
 
-    python -m parlure_ml.register.drift profile [MODEL_DIR] [--dataset var/data/register/dataset.csv]
+    python -m parlure_ml.register.drift profile [MODEL_DIR] [--dataset DATASET_CSV]
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ def live_features(
     return Live(plain.length, plain.rare, plain.speech_like, list(registers), distance)
 
 
-def psi(expected: Sequence[float], actual: Sequence[float]) -> float:
+def psi(expected: Sequence[float] | np.ndarray, actual: Sequence[float] | np.ndarray) -> float:
     """Population stability index of two distributions over the same bins (shares or counts).
 
     sum((a - e) * ln(a / e)) over the bins, each side normalized to shares; an empty bin counts
@@ -228,9 +228,10 @@ class FeatureDrift:
     feature: str
     psi: float
     p_value: float
-    reference: float  # mean (continuous) or share of "yes" / of the most common register
+    reference: float  # mean (continuous), or share of ``category``
     live: float
     drifted: bool
+    category: str = ""  # "yes", or the register most common in the reference
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -240,6 +241,7 @@ class FeatureDrift:
             "reference": round(self.reference, 4),
             "live": round(self.live, 4),
             "drifted": self.drifted,
+            "category": self.category,
         }
 
 
@@ -264,12 +266,14 @@ def compare(
         if feature in CONTINUOUS:
             size, p = _continuous(profile[feature], values)
             ref_value, live_value = float(np.mean(profile[feature])), float(np.mean(values))
+            top = ""
         else:
             size, p = _categorical(profile[feature], values)
-            top = "yes" if feature != "register" else max(profile[feature], key=profile[feature].get)
+            reference = profile[feature]
+            top = "yes" if feature != "register" else max(reference, key=reference.get)
             ref_value, live_value = _share(profile[feature], top), _share(values, top)
         drifted = size > psi_threshold and p < p_threshold
-        results.append(FeatureDrift(feature, size, p, ref_value, live_value, drifted))
+        results.append(FeatureDrift(feature, size, p, ref_value, live_value, drifted, top))
     return results
 
 
