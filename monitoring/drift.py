@@ -49,7 +49,9 @@ def drift_check() -> DriftCheck:
     else:
         texts = [text for text, _register in rows]
         sample = _spread(texts, settings.PARLURE_DRIFT_EMBEDDING_SAMPLE)
-        embeddings = drift.embed(classifier, sample)[0] if sample else None
+        embeddings = (
+            drift.embed(classifier.network, classifier.batcher, sample)[0] if sample else None
+        )
         live = drift.live_features(profile, texts, [r for _text, r in rows], embeddings)
         results = drift.compare(
             profile, live, settings.PARLURE_DRIFT_PSI, settings.PARLURE_DRIFT_P_VALUE

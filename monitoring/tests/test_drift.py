@@ -63,7 +63,8 @@ ENGLISH = [
 @cache
 def _registers(texts: tuple[str, ...]) -> list[str]:
     """The real model's most probable register of each text (what a prediction records)."""
-    return drift.embed(get_classifier(), list(texts))[1]
+    classifier = get_classifier()
+    return drift.embed(classifier.network, classifier.batcher, list(texts))[1]
 
 
 @cache

@@ -101,7 +101,7 @@ def distances(embeddings: np.ndarray, centroid: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 - embeddings @ direction, dtype=np.float64)
 
 
-def embed(classifier: Any, texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+def embed(network: Any, batcher: Any, texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
     """Embeddings (the head's input) and most probable registers, in one pass of the model."""
     import torch
 
@@ -109,9 +109,9 @@ def embed(classifier: Any, texts: Sequence[str]) -> tuple[np.ndarray, list[str]]
 
     if not texts:
         return np.zeros((0, 0)), []
-    vectors = features(classifier.network, classifier.batcher, texts)
+    vectors = features(network, batcher, texts)
     with torch.inference_mode():
-        logits = classifier.network.head(torch.from_numpy(vectors).to(torch.float32)).numpy()
+        logits = network.head(torch.from_numpy(vectors).to(torch.float32)).numpy()
     registers = [LABELS[int(i)] for i in np.argmax(logits, axis=1)]
     return vectors, registers
 
@@ -119,17 +119,23 @@ def embed(classifier: Any, texts: Sequence[str]) -> tuple[np.ndarray, list[str]]
 # --- The profile --------------------------------------------------------------------------------
 
 
-def profile_build(classifier: Any, dataset: Path = DATASET_CSV) -> dict[str, Any]:
-    """The reference profile of ``classifier``'s training data (one pass over validation)."""
+def profile_build(
+    network: Any, batcher: Any, version: str, dataset: Path = DATASET_CSV
+) -> dict[str, Any]:
+    """The reference profile of a model's training data (one pass over the validation split).
+
+    Training writes it next to every new model (train.py); ``main`` writes it for an existing
+    model directory, such as the shipped champion.
+    """
     splits = load_splits(dataset)
     known = vocabulary(e.text for e in splits["train"])
     texts = [e.text for e in splits["validation"]]
     plain = text_features(texts, frozenset(known))
-    vectors, registers = embed(classifier, texts)
+    vectors, registers = embed(network, batcher, texts)
     centroid = vectors.mean(axis=0)
     return {
         "format": FORMAT,
-        "model_version": classifier.card.version,
+        "model_version": version,
         "source": f"{dataset.name}, validation split",
         "n": len(texts),
         "rare_below": RARE_BELOW,
@@ -290,7 +296,10 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     directory = args.model_dir or SHIPPED_DIR
     classifier = RegisterClassifier.load(directory, int8=False)
-    path = profile_write(directory, profile_build(classifier, args.dataset))
+    profile = profile_build(
+        classifier.network, classifier.batcher, classifier.card.version, args.dataset
+    )
+    path = profile_write(directory, profile)
     print(f"{path}: {path.stat().st_size} bytes")
 
 
