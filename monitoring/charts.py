@@ -229,7 +229,11 @@ def horizontal_bars(
     rows: Sequence[tuple[str, str, float]],
     unit: str = "",
 ) -> SafeString:
-    """One bar per (label, colour key, value) row, labelled with its value."""
+    """One bar per (label, colour key, value) row, labelled with its value.
+
+    Each row has a light track the full length of the axis, so a chart of zeros (no job waiting)
+    still reads as bars at zero rather than an empty box.
+    """
     row_height = 28
     left = 340
     height = TOP + BOTTOM + row_height * max(len(rows), 1)
@@ -242,6 +246,7 @@ def horizontal_bars(
         parts.append(
             format_html(
                 '<text x="{tx}" y="{ty}" text-anchor="end">{label}</text>'
+                '<rect class="chart-track" x="{x}" y="{y}" width="{track}" height="{h}"/>'
                 '<rect class="chart-series-{key}" x="{x}" y="{y}" width="{w}" height="{h}">'
                 "<title>{label}: {value}{unit}</title></rect>"
                 '<text x="{vx}" y="{ty}">{value}{unit}</text>',
@@ -252,6 +257,7 @@ def horizontal_bars(
                 x=left,
                 y=_px(y + 4),
                 w=_px(width),
+                track=_px(plot_width),
                 h=row_height - 8,
                 value=number(value),
                 unit=unit,

@@ -196,3 +196,12 @@ def test_the_french_page_speaks_french(user: User, staff: User, workers: Workers
     assert "tâches texte en attente" in page.lower()
     assert "livrée avec le portail" in page  # the gate decision, translated
     assert ">shipped<" not in page
+
+
+def test_a_backlog_of_zeros_still_draws_its_bars() -> None:
+    svg = charts.horizontal_bars(
+        chart_id="b", title="t", description="d", rows=[("text jobs queued", "queued", 0.0)] * 3
+    )
+    assert svg.count('class="chart-track"') == 3  # one track per row, at zero
+    assert svg.count('class="chart-series-queued"') == 3
+    assert svg.count(">0</text>") == 3
