@@ -222,3 +222,18 @@ def test_the_check_runs_on_the_model_queue_every_period() -> None:
     assert entry["schedule"] == 60 * settings.PARLURE_DRIFT_CHECK_MINUTES
     route = celery_app.conf.task_routes["monitoring.tasks.drift_check_task"]
     assert route == {"queue": "nlp"}
+
+
+@override_settings(PARLURE_DRIFT_EMBEDDING_SAMPLE=0)
+def test_checks_are_listed_in_the_admin(user: User, client: Client) -> None:
+    classified(user, speech_like_only(60))
+    check = drift_check()
+    admin = User.objects.create_superuser(email="root@example.org", password="x-long-password")
+    client.force_login(admin)
+
+    listing = client.get("/admin/monitoring/driftcheck/")
+    detail = client.get(f"/admin/monitoring/driftcheck/{check.pk}/change/")
+
+    assert listing.status_code == 200
+    assert detail.status_code == 200
+    assert "speech_like" in detail.content.decode()
