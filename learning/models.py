@@ -54,6 +54,7 @@ class RetrainingRun(models.Model):
         API = "api", _("from the API")
         SCHEDULE = "schedule", _("scheduled (new corrections)")
         COMMAND = "command", _("from the command line")
+        DRIFT = "drift", _("data drift")
 
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True

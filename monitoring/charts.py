@@ -10,10 +10,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 720
+WIDTH = 960
 HEIGHT = 240
 LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 30
 GRID_STEPS = 4
@@ -44,10 +45,14 @@ def axis_top(value: float) -> float:
 
 
 def number(value: float) -> str:
-    """A figure for a label: no trailing zeros, at most two decimals."""
+    """A figure for a label in the page's language ("0,8" in French, "0.8" in English): no
+    trailing zeros, at most two decimals."""
     if value == int(value):
-        return str(int(value))
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+        return formats.number_format(int(value), use_l10n=True, force_grouping=True)
+    rounded = f"{value:.2f}".rstrip("0")
+    return formats.number_format(
+        float(rounded), decimal_pos=len(rounded.split(".")[1]), use_l10n=True, force_grouping=True
+    )
 
 
 def _px(value: float) -> str:
@@ -63,10 +68,12 @@ def _join(parts: list[SafeString]) -> SafeString:
 def _svg(
     chart_id: str, title: str, description: str, body: SafeString, height: int = HEIGHT
 ) -> SafeString:
+    # The frame scrolls sideways on a phone, where the chart keeps a readable minimum width.
     return format_html(
-        '<svg class="chart" id="{id}" viewBox="0 0 {w} {h}" role="img" '
+        '<div class="chart-frame"><svg class="chart" id="{id}" viewBox="0 0 {w} {h}" role="img" '
         'aria-labelledby="{id}-title {id}-desc" preserveAspectRatio="xMinYMin meet">'
-        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>',
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>'
+        "</div>",
         id=chart_id,
         w=WIDTH,
         h=height,
@@ -222,9 +229,13 @@ def horizontal_bars(
     rows: Sequence[tuple[str, str, float]],
     unit: str = "",
 ) -> SafeString:
-    """One bar per (label, colour key, value) row, labelled with its value."""
+    """One bar per (label, colour key, value) row, labelled with its value.
+
+    Each row has a light track the full length of the axis, so a chart of zeros (no job waiting)
+    still reads as bars at zero rather than an empty box.
+    """
     row_height = 28
-    left = 200
+    left = 340
     height = TOP + BOTTOM + row_height * max(len(rows), 1)
     y_max = axis_top(max((value for _label, _key, value in rows), default=0))
     plot_width = WIDTH - left - RIGHT - 40
@@ -235,6 +246,7 @@ def horizontal_bars(
         parts.append(
             format_html(
                 '<text x="{tx}" y="{ty}" text-anchor="end">{label}</text>'
+                '<rect class="chart-track" x="{x}" y="{y}" width="{track}" height="{h}"/>'
                 '<rect class="chart-series-{key}" x="{x}" y="{y}" width="{w}" height="{h}">'
                 "<title>{label}: {value}{unit}</title></rect>"
                 '<text x="{vx}" y="{ty}">{value}{unit}</text>',
@@ -245,6 +257,7 @@ def horizontal_bars(
                 x=left,
                 y=_px(y + 4),
                 w=_px(width),
+                track=_px(plot_width),
                 h=row_height - 8,
                 value=number(value),
                 unit=unit,

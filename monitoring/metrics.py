@@ -76,6 +76,7 @@ class PortalCollector(Collector):
         yield from self._review()
         yield from self._model()
         yield from self._queues()
+        yield from self._drift()
 
     def _jobs(self) -> Iterator[Metric]:
         jobs = GaugeMetricFamily(
@@ -174,6 +175,49 @@ class PortalCollector(Collector):
         for queue, hosts in sorted(health.by_queue().items()):
             workers.add_metric([queue], len(hosts))
         yield workers
+
+    def _drift(self) -> Iterator[Metric]:
+        check = selectors.drift_latest()
+        if check is None:
+            return
+        yield GaugeMetricFamily(
+            "parlure_drift_detected",
+            "1 when the latest drift check found live texts drifting from the training data.",
+            value=int(check.status == check.Status.DRIFT),
+        )
+        yield GaugeMetricFamily(
+            "parlure_drift_window_texts",
+            "Texts the latest drift check compared with the model's reference profile.",
+            value=check.texts,
+        )
+        yield GaugeMetricFamily(
+            "parlure_drift_check_timestamp_seconds",
+            "When the latest drift check ran (Unix time).",
+            value=check.created_at.timestamp(),
+        )
+        size = GaugeMetricFamily(
+            "parlure_drift_psi",
+            "Population stability index of each feature, live window against the reference "
+            "profile (latest check; above PARLURE_DRIFT_PSI counts as drift).",
+            labels=["feature"],
+        )
+        p_value = GaugeMetricFamily(
+            "parlure_drift_p_value",
+            "p-value of each feature's test (Kolmogorov-Smirnov or chi-squared), latest check.",
+            labels=["feature"],
+        )
+        drifted = GaugeMetricFamily(
+            "parlure_drift_feature_drifted",
+            "1 when the feature passed both drift thresholds in the latest check.",
+            labels=["feature"],
+        )
+        for row in check.features:
+            size.add_metric([row["feature"]], row["psi"])
+            p_value.add_metric([row["feature"]], row["p_value"])
+            drifted.add_metric([row["feature"]], int(bool(row["drifted"])))
+        yield size
+        yield p_value
+        yield drifted
 
 
 def registry_build() -> CollectorRegistry:

@@ -13,6 +13,7 @@ from typing import Any, TypedDict
 
 from celery import current_app as celery_app
 from django.apps import apps
+from django.conf import settings
 from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
@@ -21,6 +22,8 @@ from django.utils import timezone
 from annotation.models import Prediction, Register, Submission
 from annotation.workers import QUEUE_ASR, QUEUE_NLP
 from review.models import Feedback, ReviewItem
+
+from .models import DriftCheck
 
 logger = logging.getLogger(__name__)
 
@@ -216,8 +219,11 @@ def model_versions(limit: int = 20) -> list[ModelVersionRow] | None:
     """The registry's versions with their evaluation figures; None without the learning app."""
     if not apps.is_installed("learning"):
         return None
+    from learning.champion import champion_resolve
     from learning.selectors import model_version_list
 
+    # The resolver is the one answer to "which is the champion" (the facts above the table too).
+    current = champion_resolve()
     rows: list[ModelVersionRow] = []
     for version in model_version_list()[:limit]:
         metrics = version.metrics if isinstance(version.metrics, dict) else {}
@@ -228,7 +234,7 @@ def model_versions(limit: int = 20) -> list[ModelVersionRow] | None:
             {
                 "version": version.version,
                 "name": version.name,
-                "is_champion": version.is_champion,
+                "is_champion": current is not None and version.pk == current.pk,
                 "gate_decision": version.gate_decision,
                 "gate_reason": version.gate_reason,
                 "macro_f1": _number(test.get("macro_f1")),
@@ -418,3 +424,44 @@ def backlog() -> Backlog:
         "depths": queue_depths(),
         "oldest_queued": oldest,
     }
+
+
+# --- Data drift ---------------------------------------------------------------------------------
+
+
+def drift_window(days: int, size: int) -> list[tuple[str, str]]:
+    """(text, most probable register) of the latest texts classified within ``days`` days.
+
+    At most ``size``, newest first: each submission once, with its current whole-text
+    prediction (a transcript's segments are not counted; recordings without a text are left out).
+    """
+    since = timezone.now() - datetime.timedelta(days=days)
+    rows = (
+        Submission.objects.filter(
+            current_prediction__isnull=False, current_prediction__created_at__gte=since
+        )
+        .exclude(text="")
+        .order_by("-current_prediction__created_at", "-id")
+        .values_list("text", "current_prediction__top_label", "current_prediction__label")[:size]
+    )
+    return [(text, top or label) for text, top, label in rows]
+
+
+def drift_latest() -> DriftCheck | None:
+    return DriftCheck.objects.first()
+
+
+def drift_history(days: int) -> list[DriftCheck]:
+    """The drift checks of the last ``days`` days, oldest first (the trend /suivi/ draws)."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    return list(DriftCheck.objects.filter(created_at__gte=since).order_by("created_at", "id"))
+
+
+def drift_alert_active(*, now: datetime.datetime | None = None) -> DriftCheck | None:
+    """The latest drift check when it found a drift and is recent (three check periods)."""
+    now = now or timezone.now()
+    latest = drift_latest()
+    if latest is None or latest.status != DriftCheck.Status.DRIFT:
+        return None
+    stale = datetime.timedelta(minutes=3 * settings.PARLURE_DRIFT_CHECK_MINUTES)
+    return latest if now - latest.created_at < stale else None

@@ -91,11 +91,6 @@ def alert_check(*, now: datetime.datetime | None = None) -> Alert | None:
 
 
 def _alert_email(alert: Alert) -> None:
-    """One e-mail to the administrators; a failure is logged, never raised (the row stays)."""
-    recipients = alert_recipients()
-    if not recipients:
-        logger.warning("alert %s: no administrator has an e-mail address", alert.pk)
-        return
     values = {
         "count": alert.count,
         "minutes": settings.PARLURE_ALERT_WINDOW_MINUTES,
@@ -117,6 +112,15 @@ def _alert_email(alert: Alert) -> None:
             _("This is sent once per alert window."),
         ]
     )
+    alert_send(alert, subject, body)
+
+
+def alert_send(alert: Alert, subject: str, body: str) -> None:
+    """One e-mail to the administrators; a failure is logged, never raised (the row stays)."""
+    recipients = alert_recipients()
+    if not recipients:
+        logger.warning("alert %s: no administrator has an e-mail address", alert.pk)
+        return
     try:
         EmailMessage(subject=subject, body=body, to=recipients).send()
     except Exception:

@@ -2,14 +2,16 @@
 
 import datetime
 import hmac
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -17,12 +19,17 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from accounts.http import AuthenticatedHttpRequest
 from annotation.models import Register, Submission
 from common.workers import worker_health
+from parlure_ml.register import drift
 
 from . import charts, selectors
+from .labels import drift_label, drift_labels, gate_label
 from .metrics import metrics_render
+from .models import DriftCheck
 from .services import alert_active
 
 CHART_DAYS = 30
+DRIFT_DAYS = 7
+DRIFT_POINTS = 200  # the latest checks drawn at most
 
 
 def _bearer_token(request: HttpRequest) -> str | None:
@@ -66,8 +73,106 @@ def metrics(request: HttpRequest) -> HttpResponse:
 
 
 def _day_label(day: datetime.date) -> str:
-    # Short and unambiguous in every language: "26 Oct", "26 oct.".
-    return formats.date_format(day, "j M")
+    # Short and unambiguous in each language: "Oct. 26", "26 oct.".
+    return formats.date_format(day, pgettext("a day on a chart's axis (date format)", "N j"))
+
+
+def _moment_label(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{_day_label(local.date())} {formats.time_format(local.time(), 'H:i')}"
+
+
+# What each drift feature's "reference" and "live" figures are (monitoring/drift.py).
+def _drift_measure(row: dict[str, Any]) -> str:
+    feature = row["feature"]
+    if feature == "length":
+        return _("mean words per text")
+    if feature == "distance":
+        return _("mean cosine distance to the training centroid")
+    if feature == "register":
+        return _("share predicted “%(register)s”") % {
+            "register": Register(row["category"]).label if row.get("category") else "—"
+        }
+    return _("share of texts")
+
+
+def _drift_figure(row: dict[str, Any], key: str) -> str:
+    value = row[key]
+    if row["feature"] in {"length", "distance"}:
+        return charts.number(value)
+    return formats.number_format(100 * value, decimal_pos=0, use_l10n=True) + "\u202f%"
+
+
+def _drift_context() -> dict[str, Any]:
+    history = selectors.drift_history(DRIFT_DAYS)[-DRIFT_POINTS:]
+    latest = selectors.drift_latest()
+    compared = [check for check in history if check.features]
+    series = [
+        charts.Series(
+            f"drift-{feature}",
+            drift_label(feature),
+            [_psi(check, feature) for check in compared],
+        )
+        for feature in drift.FEATURES
+    ]
+    threshold = charts.Series(
+        "drift-threshold",
+        _("threshold"),
+        [settings.PARLURE_DRIFT_PSI] * len(compared),
+        dashed=True,
+    )
+    rows = [
+        {
+            "label": drift_label(row["feature"]),
+            "measure": _drift_measure(row),
+            "reference": _drift_figure(row, "reference"),
+            "live": _drift_figure(row, "live"),
+            "psi": charts.number(row["psi"]),
+            "p_value": formats.number_format(row["p_value"], decimal_pos=3, use_l10n=True)
+            if row["p_value"] >= 0.001
+            else "< " + formats.number_format(0.001, decimal_pos=3, use_l10n=True),
+            "drifted": row["drifted"],
+        }
+        for row in (latest.features if latest is not None else [])
+    ]
+    return {
+        "drift": latest,
+        "drift_rows": rows,
+        "drift_labels": drift_labels(latest.drifted_features) if latest is not None else [],
+        "drift_chart": charts.lines(
+            chart_id="chart-drift",
+            title=_("Drift of each feature over the last %(days)s days (PSI)")
+            % {"days": DRIFT_DAYS},
+            description=_(
+                "Population stability index of each feature at each check, live texts against "
+                "the training data; above the dashed line (%(threshold)s) a feature may drift."
+            )
+            % {"threshold": charts.number(settings.PARLURE_DRIFT_PSI)},
+            x_labels=[_moment_label(check.created_at) for check in compared],
+            series=[*series, threshold],
+        )
+        if compared
+        else None,
+        "drift_legend": [
+            (s.label, charts.legend_swatch(s.key, s.dashed)) for s in [*series, threshold]
+        ],
+        "drift_settings": {
+            "psi": charts.number(settings.PARLURE_DRIFT_PSI),
+            "p_value": charts.number(settings.PARLURE_DRIFT_P_VALUE),
+            "minutes": settings.PARLURE_DRIFT_CHECK_MINUTES,
+            "days": settings.PARLURE_DRIFT_WINDOW_DAYS,
+            "size": settings.PARLURE_DRIFT_WINDOW_SIZE,
+            "min_texts": settings.PARLURE_DRIFT_MIN_TEXTS,
+            "retrain": settings.PARLURE_DRIFT_RETRAIN,
+        },
+    }
+
+
+def _psi(check: DriftCheck, feature: str) -> float | None:
+    for row in check.features:
+        if row["feature"] == feature:
+            return float(row["psi"])
+    return None
 
 
 @never_cache
@@ -172,6 +277,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "latency_days": list(zip(latencies["text"], latencies["audio"], strict=True)),
         "latency_charts": latency_charts,
         "backlog": backlog,
+        "backlog_table": [
+            (Submission.Kind(kind).label, states) for kind, states in backlog["jobs"].items()
+        ],
         "backlog_chart": charts.horizontal_bars(
             chart_id="chart-backlog",
             title=_("Backlog now"),
@@ -187,7 +295,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
             for queue, hosts in health.by_queue().items()
         ],
-        "versions": versions,
+        "versions": [row | {"gate_label": gate_label(row["gate_decision"])} for row in versions]
+        if versions is not None
+        else None,
         "registers_order": [register.value for register in Register],
         "macro_chart": charts.horizontal_bars(
             chart_id="chart-versions",
@@ -206,5 +316,6 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "alert": alert_active(),
         "alert_threshold": settings.PARLURE_ALERT_REJECTIONS,
         "alert_minutes": settings.PARLURE_ALERT_WINDOW_MINUTES,
+        **_drift_context(),
     }
     return render(request, "monitoring/dashboard.html", context)

@@ -8,6 +8,7 @@ worker's job is delivered again), one message prefetched at a time, and explicit
 import os
 
 from celery import Celery
+from django.conf import settings
 from kombu import Queue
 
 from common import jobs
@@ -73,4 +74,10 @@ app.conf.beat_schedule["monitoring-alert-check"] = {
     "schedule": 60,
 }
 app.conf.task_routes["monitoring.tasks.alert_check_task"] = {"queue": "nlp"}
+# --- and data drift, where the model is loaded (monitoring/drift.py).
+app.conf.beat_schedule["monitoring-drift-check"] = {
+    "task": "monitoring.tasks.drift_check_task",
+    "schedule": 60 * settings.PARLURE_DRIFT_CHECK_MINUTES,
+}
+app.conf.task_routes["monitoring.tasks.drift_check_task"] = {"queue": "nlp"}
 app.autodiscover_tasks()

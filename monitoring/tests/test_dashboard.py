@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from annotation.models import Submission
+from annotation.tests.factories import SubmissionFactory
 from learning.models import ModelVersion
 from monitoring import charts, selectors
 
@@ -91,7 +92,7 @@ def test_the_page_draws_the_data(user: User, staff: User, workers: WorkersSetter
         assert f'aria-labelledby="chart-{chart_id}-title chart-{chart_id}-desc"' in page
     # Registers: yesterday's bar has two soutenu, a familier and a neutre; today's a neutre.
     with translation.override("en"):
-        day = date_format(timezone.localdate() - yesterday, "j M")
+        day = date_format(timezone.localdate() - yesterday, "N j")  # "Dec. 5"
     assert re.search(rf"<title>{re.escape(day)} · soutenu: 2</title>", page)
     assert re.search(rf"<title>{re.escape(day)} · familier: 1</title>", page)
     # Correction rate: one feedback for four predictions yesterday.
@@ -102,7 +103,7 @@ def test_the_page_draws_the_data(user: User, staff: User, workers: WorkersSetter
     assert f"<title>{day} · audio p50: 30 s</title>" in page
     # Tables under the charts, with the same figures.
     assert page.count('<table class="submissions data-table">') >= 6
-    assert "<td>2.0</td><td>2.9</td><td>3</td>" in page
+    assert "<td>2</td><td>2.9</td><td>3</td>" in page
     # Backlog and workers.
     assert "text jobs queued: 1</title>" in page
     assert "nlp-1@host" in page
@@ -173,3 +174,34 @@ def test_the_monitoring_link_is_for_staff_only(user: User, staff: User) -> None:
     assert 'href="/suivi/"' in english_client(staff).get("/").content.decode()
     assert 'href="/suivi/"' not in english_client(user).get("/").content.decode()
     assert 'href="/suivi/"' not in english_client(UserFactory.create()).get("/").content.decode()
+
+
+def test_the_french_page_speaks_french(user: User, staff: User, workers: WorkersSetter) -> None:
+    yesterday = datetime.timedelta(days=1)
+    finished_job(user=user, waited=0.0, took=2.5, label="soutenu", ago=yesterday)
+    SubmissionFactory.create(user=user)  # queued
+    ModelVersion.objects.create(
+        version="1", name="e5-shipped", is_champion=True, gate_decision="shipped"
+    )
+    client = Client()
+    client.force_login(staff)
+
+    page = client.get("/suivi/").content.decode()
+
+    with translation.override("fr"):
+        day = date_format(timezone.localdate() - yesterday, "j N")  # "5 déc."
+    assert f"<title>{day} · soutenu: 1</title>" in page
+    assert "texte p50: 2,5 s</title>" in page  # a decimal comma
+    assert '<th scope="row">Texte</th>' in page  # the backlog's kinds, translated
+    assert "tâches texte en attente" in page.lower()
+    assert "livrée avec le portail" in page  # the gate decision, translated
+    assert ">shipped<" not in page
+
+
+def test_a_backlog_of_zeros_still_draws_its_bars() -> None:
+    svg = charts.horizontal_bars(
+        chart_id="b", title="t", description="d", rows=[("text jobs queued", "queued", 0.0)] * 3
+    )
+    assert svg.count('class="chart-track"') == 3  # one track per row, at zero
+    assert svg.count('class="chart-series-queued"') == 3
+    assert svg.count(">0</text>") == 3

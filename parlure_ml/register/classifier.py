@@ -96,7 +96,14 @@ def _scores(probs: np.ndarray) -> dict[str, float]:
 
 
 class RegisterClassifier:
-    def __init__(self, network: Any, tokenizer: Any, card: Any, quantized: bool) -> None:
+    def __init__(
+        self,
+        network: Any,
+        tokenizer: Any,
+        card: Any,
+        quantized: bool,
+        directory: Path | None = None,
+    ) -> None:
         from parlure_ml.register.network import Batcher
 
         self.network = network
@@ -104,6 +111,8 @@ class RegisterClassifier:
         self.batcher = Batcher.for_model(network.encoder, tokenizer)
         self.quantized = quantized
         self.card = card
+        # Where the model's files are: its drift profile (drift.py) lies there too.
+        self.directory = directory
         self.temperature = card.temperature
         self.model_version = card.version + ("+int8" if quantized else "")
 
@@ -130,7 +139,7 @@ class RegisterClassifier:
         if int8:
             network = quantize(network)
         logger.info("register model %s loaded from %s", card.version, directory)
-        return cls(network, tokenizer, card, quantized=int8)
+        return cls(network, tokenizer, card, quantized=int8, directory=directory)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities [len(texts), 3] for sentence-sized texts, batched."""

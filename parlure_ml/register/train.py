@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from parlure_ml.register import evaluation, tracking
+from parlure_ml.register import drift, evaluation, tracking
 from parlure_ml.register.artifact import RUNS_DIR, backbone_sha256, save
 from parlure_ml.register.augment import raw_variant
 from parlure_ml.register.examples import (
@@ -260,6 +260,8 @@ def train(
         }
         target = out_dir or RUNS_DIR / "runs" / run.info.run_id
         save(target, network, card, adapter=config.mode == "lora")
+        # The reference profile drift monitoring compares live texts with (drift.py).
+        drift.profile_write(target, drift.profile_build(network, batcher, version, dataset))
         mlflow.log_artifacts(str(target), tracking.ARTIFACT_PATH)
         with evaluation.figures(reports, LABELS, curves) as images:
             for image in images:

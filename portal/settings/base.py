@@ -336,6 +336,21 @@ PARLURE_METRICS_TOKEN = env.str("PARLURE_METRICS_TOKEN", default="")
 # a banner for staff and one e-mail to the administrators per window.
 PARLURE_ALERT_REJECTIONS = env.int("PARLURE_ALERT_REJECTIONS", default=5)
 PARLURE_ALERT_WINDOW_MINUTES = env.int("PARLURE_ALERT_WINDOW_MINUTES", default=5)
+# Data drift (monitoring/drift.py, docs/operations.md): every PARLURE_DRIFT_CHECK_MINUTES, the
+# latest texts classified (at most PARLURE_DRIFT_WINDOW_SIZE, from the last
+# PARLURE_DRIFT_WINDOW_DAYS days) are compared with the champion's reference profile. A feature
+# drifts when its PSI is above PARLURE_DRIFT_PSI and its test's p-value below
+# PARLURE_DRIFT_P_VALUE; fewer than PARLURE_DRIFT_MIN_TEXTS texts are not compared. The embedding
+# distance is computed on at most PARLURE_DRIFT_EMBEDDING_SAMPLE texts (0: left out). With
+# PARLURE_DRIFT_RETRAIN, a drift also queues a retraining (off by default).
+PARLURE_DRIFT_CHECK_MINUTES = env.int("PARLURE_DRIFT_CHECK_MINUTES", default=60)
+PARLURE_DRIFT_WINDOW_DAYS = env.int("PARLURE_DRIFT_WINDOW_DAYS", default=7)
+PARLURE_DRIFT_WINDOW_SIZE = env.int("PARLURE_DRIFT_WINDOW_SIZE", default=500)
+PARLURE_DRIFT_MIN_TEXTS = env.int("PARLURE_DRIFT_MIN_TEXTS", default=50)
+PARLURE_DRIFT_PSI = env.float("PARLURE_DRIFT_PSI", default=0.25)
+PARLURE_DRIFT_P_VALUE = env.float("PARLURE_DRIFT_P_VALUE", default=0.01)
+PARLURE_DRIFT_EMBEDDING_SAMPLE = env.int("PARLURE_DRIFT_EMBEDDING_SAMPLE", default=100)
+PARLURE_DRIFT_RETRAIN = env.bool("PARLURE_DRIFT_RETRAIN", default=False)
 # A job queued longer than this is "stalled": its page says so instead of spinning on.
 PARLURE_STALLED_AFTER_SECONDS = env.int("PARLURE_STALLED_AFTER_SECONDS", default=120)
 # Worker health is only asked about for jobs older than this (a text is usually done by then).

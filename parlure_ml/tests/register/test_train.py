@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from parlure_ml.register import tracking
+from parlure_ml.register import drift, tracking
 from parlure_ml.register.artifact import SHIPPED_DIR
 from parlure_ml.register.champion import champion_dir
 from parlure_ml.register.classifier import RegisterClassifier
@@ -109,6 +109,11 @@ def test_a_run_is_tracked_registered_and_promoted(
     card = json.loads((directory / "model.json").read_text())
     assert card["version"] == summary["version"]
     assert (directory / "adapter").is_dir() == (mode == "lora")
+    # Every trained model carries the reference profile drift monitoring compares with.
+    profile = drift.profile_read(directory)
+    assert profile is not None
+    assert profile["model_version"] == summary["version"]
+    assert profile["n"] == 3  # the validation split
 
 
 def test_a_saved_lora_model_predicts_as_it_did_in_training(
