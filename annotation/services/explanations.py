@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -39,16 +40,30 @@ def prediction_explain_request(*, prediction: Prediction) -> bool:
     if not prediction.explanation_pending:
         return False
     prediction_id = prediction.pk
-    transaction.on_commit(lambda: _explain_send(prediction_id))
+    # Keyed by the row's creation too, so that a reused id is never taken for another's.
+    sent_key = f"explain-sent:{prediction_id}:{prediction.created_at.timestamp()}"
+    transaction.on_commit(lambda: _explain_send(prediction_id, sent_key))
     return True
 
 
-def _explain_send(prediction_id: int) -> None:
+# A page polls every few seconds while an explanation is computed, and an export asks for all of
+# its predictions at each poll: one job per prediction is enough. A job lost with its broker is
+# sent again once this has passed.
+EXPLAIN_RESEND_SECONDS = 60
+
+
+def _explain_send(prediction_id: int, sent_key: str) -> None:
+    try:
+        if not cache.add(sent_key, True, timeout=EXPLAIN_RESEND_SECONDS):
+            return  # sent a moment ago, and still waiting in the queue or running
+    except Exception as error:  # the cache is Redis too: without it, send as before
+        logger.warning("explanation of prediction %s: no cache (%s)", prediction_id, error)
     try:
         jobs.job_send(jobs.EXPLAIN_PREDICTION, prediction_id)
     except jobs.JobQueueUnavailable:
         # Reading a result must not fail with the broker: the next view asks again.
         logger.warning("explanation of prediction %s not queued: no broker", prediction_id)
+        cache.delete(sent_key)
 
 
 def predictions_explain_request(*, predictions: Iterable[Prediction]) -> int:

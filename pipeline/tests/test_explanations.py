@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -244,6 +245,34 @@ def test_opening_an_imported_result_computes_its_highlights(
     assert '<mark class="evidence' in result
     assert '<mark class="evidence' in page
     assert "data-status-url" not in page
+
+
+@pytest.mark.django_db
+def test_polls_while_it_is_computed_send_one_job_until_the_resend_window_passes(
+    corpus: Corpus,
+    user: User,
+    runs: Runs,
+    sent: list[tuple[str, tuple[int, ...]]],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    [prediction, *_] = imported(corpus, user, runs)
+    submission = Submission.objects.get(current_prediction=prediction)
+    client = api_client(user)
+    detail = f"/api/v1/submissions/{submission.public_id}/"
+
+    # Five polls while the job waits: one job
+    for _poll in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.get(detail, {"explain": "1"}).json()["prediction"]["explanations"] == (
+                "computing"
+            )
+    assert sent == [(jobs.EXPLAIN_PREDICTION, (prediction.pk,))]
+
+    # Once the window has passed (its job lost with a broker, say), the next poll sends again
+    cache.clear()  # as if EXPLAIN_RESEND_SECONDS had passed
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(detail, {"explain": "1"})
+    assert len(sent) == 2
 
 
 @pytest.mark.django_db
