@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.model_versions, name="model_versions"),
     path("reentrainer/", views.retraining_start, name="retraining_start"),
     path("<str:version>/champion/", views.champion_make, name="champion_make"),
+    path("<str:version>/ombre/", views.shadow_share_change, name="shadow_share_change"),
 ]
 
 api_urlpatterns = [
@@ -15,4 +16,5 @@ api_urlpatterns = [
     path("retraining/<int:pk>/", api.RetrainingDetailView.as_view(), name="api_retraining"),
     path("models/", api.ModelVersionListView.as_view(), name="api_model_versions"),
     path("models/<str:version>/champion/", api.ChampionView.as_view(), name="api_champion"),
+    path("models/<str:version>/shadow/", api.ShadowView.as_view(), name="api_shadow"),
 ]

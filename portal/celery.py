@@ -31,7 +31,8 @@ app.conf.update(
     task_time_limit=6 * 60,
     # Speech and text run on separate queues so that long transcriptions never delay a text job;
     # retraining on its own (declared, so that monitoring sees it).
-    task_queues=(Queue("nlp"), Queue("asr"), Queue("training")),
+    # Challengers in shadow on theirs, low priority: the champion's answer never waits for them.
+    task_queues=(Queue("nlp"), Queue("asr"), Queue("training"), Queue("shadow")),
     task_default_queue="nlp",
     task_routes={
         # The tasks live in pipeline/tasks/ under the names they always had (common/jobs.py).
@@ -43,6 +44,7 @@ app.conf.update(
         # An import's texts, by chunks of one model call each: text classification.
         jobs.IMPORT_BATCH_CLASSIFY: {"queue": "nlp"},
         jobs.EXPLAIN_PREDICTION: {"queue": "nlp"},
+        jobs.SHADOW_PREDICT: {"queue": "shadow"},
         # Training needs minutes and GBs: a queue of its own, so classification never waits.
         "learning.tasks.retraining_task": {"queue": "training"},
         "learning.tasks.retraining_check_task": {"queue": "training"},
