@@ -134,7 +134,7 @@ class ShadowPrediction(models.Model):
         verbose_name=_("challenger"),
     )
     label = models.CharField(_("register"), max_length=10)
-    top_label = models.CharField(_("most likely register"), max_length=10)
+    top_label = models.CharField(_("most probable register"), max_length=10)
     scores = models.JSONField(_("scores"))
     latency_ms = models.PositiveIntegerField(_("model time (ms)"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)

@@ -4,6 +4,13 @@ import django.core.validators
 import django.db.models.deletion
 from django.db import migrations, models
 
+from accounts.roles import roles_sync
+
+
+def sync_roles(apps, schema_editor):  # type: ignore[no-untyped-def]
+    # Administrators hold every learning permission: those of the new shadow predictions too.
+    roles_sync(apps)
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -34,7 +41,10 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("label", models.CharField(max_length=10, verbose_name="register")),
-                ("top_label", models.CharField(max_length=10, verbose_name="most likely register")),
+                (
+                    "top_label",
+                    models.CharField(max_length=10, verbose_name="most probable register"),
+                ),
                 ("scores", models.JSONField(verbose_name="scores")),
                 ("latency_ms", models.PositiveIntegerField(verbose_name="model time (ms)")),
                 (
@@ -74,4 +84,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(sync_roles, migrations.RunPython.noop),
     ]
