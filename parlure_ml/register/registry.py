@@ -3,6 +3,7 @@
 python -m parlure_ml.register.registry bootstrap     # register the shipped champion if none
 python -m parlure_ml.register.registry list
 python -m parlure_ml.register.registry promote 3     # roll forward or back to version 3
+python -m parlure_ml.register.registry shipped-again # the shipped model as a new version
 """
 
 from __future__ import annotations
@@ -44,6 +45,22 @@ def bootstrap() -> str:
     return f"registered the shipped champion {card.version} as version {version} (champion)"
 
 
+def shipped_again() -> str:
+    """Register the shipped model once more, as a new version without the alias: a challenger
+    that answers like the champion, to try the shadow (its agreement is then 100 %)."""
+    import mlflow
+
+    mlflow_client = tracking.client()
+    card = ModelCard.read(SHIPPED_DIR)
+    mlflow.set_experiment(experiment_id=tracking.experiment_id(mlflow_client))
+    with mlflow.start_run(run_name=f"shipped-again-{card.version}") as run:
+        mlflow.set_tags({"mode": card.mode, "shipped": "true"})
+        mlflow.log_artifacts(str(SHIPPED_DIR), tracking.ARTIFACT_PATH)
+    version = tracking.register(mlflow_client, run.info.run_id, {"version": card.version})
+    mlflow_client.set_model_version_tag(tracking.MODEL_NAME, version, "gate", "challenger")
+    return f"registered the shipped model {card.version} again as version {version}"
+
+
 def versions() -> list[dict[str, Any]]:
     mlflow_client = tracking.client()
     current = tracking.champion(mlflow_client)
@@ -72,9 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("list", help="versions, their gate decision and the champion")
     promote = commands.add_parser("promote", help="move the champion alias to a version")
     promote.add_argument("version")
+    commands.add_parser("shipped-again", help="register the shipped model as a new version")
     args = parser.parse_args(argv)
     if args.command == "bootstrap":
         print(bootstrap())
+    elif args.command == "shipped-again":
+        print(shipped_again())
     elif args.command == "list":
         for row in versions():
             print(json.dumps(row, ensure_ascii=False))

@@ -4,7 +4,6 @@ scores live texts after the champion, so it agrees with it every time."""
 from pathlib import Path
 from typing import Any
 
-import mlflow
 import pytest
 from django.test import Client
 
@@ -18,8 +17,7 @@ from learning import services
 from learning.models import ModelVersion, ShadowPrediction
 from learning.selectors import shadow_agreement
 from learning.shadow import shadow_share_set
-from parlure_ml.register import registry, tracking
-from parlure_ml.register.artifact import SHIPPED_DIR, ModelCard
+from parlure_ml.register import registry
 from pipeline import classification
 from pipeline.tasks import shadow as shadow_tasks
 from pipeline.tasks import submissions as tasks
@@ -42,13 +40,7 @@ def two_versions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModelVersio
     monkeypatch.setattr(classification, "_champion", None)
     monkeypatch.setattr(classification, "_challenger", None)
     registry.bootstrap()
-    mlflow_client = tracking.client()
-    mlflow.set_experiment(experiment_id=tracking.experiment_id(mlflow_client))
-    with mlflow.start_run() as run:
-        mlflow.log_artifacts(str(SHIPPED_DIR), tracking.ARTIFACT_PATH)
-    tracking.register(
-        mlflow_client, run.info.run_id, {"version": ModelCard.read(SHIPPED_DIR).version}
-    )
+    registry.shipped_again()
     services.model_versions_sync()
     return ModelVersion.objects.get(version="2")
 
