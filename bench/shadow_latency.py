@@ -50,6 +50,20 @@ def manage(*args: str) -> str:
     return done.stdout.strip()
 
 
+def shadow_count() -> int:
+    code = "from learning.models import ShadowPrediction; print(ShadowPrediction.objects.count())"
+    return int(manage("shell", "-v", "0", "-c", code).splitlines()[-1])
+
+
+def shadow_drain(expected: int, timeout: float = 300) -> int:
+    """Wait for the shadow worker to score what the "on" block sent: turning the share off
+    drops the jobs still queued, and an "off" block must not run beside the last ones."""
+    deadline = time.monotonic() + timeout
+    while (stored := shadow_count()) < expected and time.monotonic() < deadline:
+        time.sleep(2)
+    return stored
+
+
 def submit_to_label(api: ApiClient, text: str, poll: float) -> float:
     started = time.perf_counter()
     status, body = api.request(

@@ -32,7 +32,14 @@ app.conf.update(
     # Speech and text run on separate queues so that long transcriptions never delay a text job;
     # retraining on its own (declared, so that monitoring sees it).
     # Challengers in shadow on theirs, low priority: the champion's answer never waits for them.
-    task_queues=(Queue("nlp"), Queue("asr"), Queue("training"), Queue("shadow")),
+    # The shadow queue names its routing key: without one it would share the default ("nlp") and
+    # receive a copy of every text job.
+    task_queues=(
+        Queue("nlp"),
+        Queue("asr"),
+        Queue("training"),
+        Queue("shadow", routing_key="shadow"),
+    ),
     task_default_queue="nlp",
     task_routes={
         # The tasks live in pipeline/tasks/ under the names they always had (common/jobs.py).
