@@ -23,7 +23,7 @@ from .models import ModelVersion, RetrainingRun
 from .selectors import model_version_list, retraining_run_list
 from .serializers import ModelVersionSerializer, RetrainingRunSerializer, ShadowShareSerializer
 from .services import champion_set, retraining_request
-from .shadow import ShadowRefused, shadow_share_set
+from .shadow import ShadowRefused, challenger_gate, shadow_share_set
 
 TAG = "models"
 
@@ -255,4 +255,40 @@ class ShadowView(generics.GenericAPIView[ModelVersion]):
             raise ValidationError(
                 {"share": [_("The champion cannot run in shadow.")]}, code=str(refused)
             ) from refused
+        return Response(ModelVersionSerializer(target).data)
+
+
+class GateView(generics.GenericAPIView[ModelVersion]):
+    permission_classes = [IsAdminUser, ChangePermissions]
+    serializer_class = ModelVersionSerializer
+    queryset = ModelVersion.objects.all()
+
+    @extend_schema(
+        operation_id="models_gate_create",
+        summary="Run the gate again for a challenger",
+        description=(
+            "Runs the promotion gate for this challenger: its figures on the frozen set against "
+            "the champion's and, once reviewers decided at least PARLURE_GATE_LIVE_MIN_REVIEWED "
+            "of the live texts it scored in shadow, its accuracy on them against the "
+            "champion's on the same texts. It becomes the champion if the gate agrees. The "
+            "version's gate_decision and gate_reason record the outcome and which evidence the "
+            "gate used. The champion itself: 404. Staff with the change permission on model "
+            "versions."
+        ),
+        tags=[TAG],
+        request=None,
+        parameters=[
+            OpenApiParameter(
+                "version",
+                str,
+                OpenApiParameter.PATH,
+                description="The registry version, as in the list.",
+                examples=[OpenApiExample("Version 4", value="4")],
+            )
+        ],
+        responses={200: ModelVersionSerializer},
+    )
+    def post(self, request: Request, version: str) -> Response:
+        get_object_or_404(ModelVersion, version=version, is_champion=False)
+        target, _promoted = challenger_gate(version=version, acting_user=request_user(request))
         return Response(ModelVersionSerializer(target).data)

@@ -11,13 +11,16 @@ One challenger at a time: a worker keeps at most one challenger in memory beside
 
 import hashlib
 import logging
+from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from annotation.models import Prediction
 from common import jobs
-from parlure_ml.register import RegisterPrediction
+from parlure_ml.register import RegisterPrediction, tracking
+from parlure_ml.register.gate import Decision, decide, decide_live
 
 from .models import ModelVersion, ShadowPrediction
 
@@ -108,3 +111,61 @@ def shadow_prediction_record(
             )
     except IntegrityError:
         return None
+
+
+def _frozen(version: ModelVersion) -> dict[str, Any] | None:
+    """A version's recorded frozen-set figures, as the gate reads them."""
+    figures = version.metrics.get("frozen")
+    if not figures or "macro_f1" not in figures:
+        return None
+    return {
+        "macro_f1": figures["macro_f1"],
+        "per_class": {label: {"f1": f1} for label, f1 in figures.get("f1", {}).items()},
+    }
+
+
+def challenger_gate(*, version: str, acting_user: User | None) -> tuple[ModelVersion, bool]:
+    """The gate again for a registered challenger, with its live evidence from the shadow
+    beside the frozen set; promotes it if both agree. Returns (version, promoted).
+
+    The frozen set: the figures each version recorded on it when registered. The live evidence
+    is used once reviewers decided PARLURE_GATE_LIVE_MIN_REVIEWED of the texts it scored; the
+    gate's reason says which evidence it used.
+    """
+    from .selectors import champion, shadow_agreement
+    from .services import champion_set
+
+    target = ModelVersion.objects.get(version=version)
+    if target.is_champion:
+        raise ShadowRefused("champion")
+    candidate = _frozen(target)
+    current = champion()
+    if candidate is None:
+        frozen = Decision(False, "no figures on the frozen set")
+    else:
+        frozen = decide(candidate, _frozen(current) if current is not None else None)
+    minimum = settings.PARLURE_GATE_LIVE_MIN_REVIEWED
+    figures = shadow_agreement(version=target)
+    live = decide_live(
+        challenger_correct=figures.with_reviewers.k,
+        champion_correct=figures.champion_with_reviewers.k,
+        reviewed=figures.with_reviewers.n,
+        min_reviewed=minimum,
+    )
+    if live is not None:
+        evidence = f"evidence: frozen set and live shadow. Frozen set: {frozen.reason}; live: "
+        reason = evidence + live.reason
+        promote = frozen.promote and live.promote
+    else:
+        why = "off" if minimum <= 0 else f"{figures.with_reviewers.n} reviewed, {minimum} needed"
+        reason = f"evidence: frozen set only (live shadow not used: {why}). {frozen.reason}"
+        promote = frozen.promote
+    verdict = "promoted" if promote else "challenger"
+    mlflow_client = tracking.client()
+    for key, value in (("gate", verdict), ("gate_reason", reason)):
+        mlflow_client.set_model_version_tag(tracking.MODEL_NAME, target.version, key, value)
+    ModelVersion.objects.filter(pk=target.pk).update(gate_decision=verdict, gate_reason=reason)
+    if promote:
+        return champion_set(version=target.version, acting_user=acting_user), True
+    target.refresh_from_db()
+    return target, False

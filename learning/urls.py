@@ -9,6 +9,7 @@ urlpatterns = [
     path("reentrainer/", views.retraining_start, name="retraining_start"),
     path("<str:version>/champion/", views.champion_make, name="champion_make"),
     path("<str:version>/ombre/", views.shadow_share_change, name="shadow_share_change"),
+    path("<str:version>/porte/", views.challenger_gate_run, name="challenger_gate_run"),
 ]
 
 api_urlpatterns = [
@@ -17,4 +18,5 @@ api_urlpatterns = [
     path("models/", api.ModelVersionListView.as_view(), name="api_model_versions"),
     path("models/<str:version>/champion/", api.ChampionView.as_view(), name="api_champion"),
     path("models/<str:version>/shadow/", api.ShadowView.as_view(), name="api_shadow"),
+    path("models/<str:version>/gate/", api.GateView.as_view(), name="api_gate"),
 ]

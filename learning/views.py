@@ -1,6 +1,7 @@
 """The staff page for model versions: metrics, gate decisions, retraining and rollback."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
@@ -21,7 +22,7 @@ from .selectors import (
     shadow_agreement,
 )
 from .services import champion_set, model_versions_sync, retraining_request
-from .shadow import ShadowRefused, shadow_share_set
+from .shadow import ShadowRefused, challenger_gate, shadow_share_set
 
 LABELS = ("soutenu", "neutre", "familier")
 
@@ -51,6 +52,7 @@ def model_versions(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "shadow_rows": any(row["shadow"] for row in rows),
+            "live_min_reviewed": settings.PARLURE_GATE_LIVE_MIN_REVIEWED,
             "labels": LABELS,
             "runs": retraining_run_list(),
             "active_run": retraining_run_active(),
@@ -113,5 +115,25 @@ def shadow_share_change(request: AuthenticatedHttpRequest, version: str) -> Http
         messages.success(
             request,
             _("Version %(version)s no longer runs in shadow.") % {"version": target.version},
+        )
+    return redirect("learning:model_versions")
+
+
+@require_POST
+@permission_required("learning.change_modelversion", raise_exception=True)
+def challenger_gate_run(request: AuthenticatedHttpRequest, version: str) -> HttpResponse:
+    target = get_object_or_404(ModelVersion, version=version, is_champion=False)
+    target, promoted = challenger_gate(version=target.version, acting_user=request.user)
+    if promoted:
+        messages.success(
+            request,
+            _("Version %(version)s passed the gate and is now the champion.")
+            % {"version": target.version},
+        )
+    else:
+        messages.info(
+            request,
+            _("Version %(version)s stays a challenger: %(reason)s")
+            % {"version": target.version, "reason": target.gate_reason},
         )
     return redirect("learning:model_versions")

@@ -173,7 +173,7 @@ def test_the_shadow_job_stops_when_the_version_left_the_shadow_or_became_champio
     assert challenger_calls == []
 
 
-def _shadowed(
+def shadowed(
     user: User, challenger: ModelVersion, champion_label: str, shadow_label: str, decided: str
 ) -> Prediction:
     submission = SubmissionFactory.create(user=user)
@@ -208,12 +208,12 @@ def known(versions: tuple[ModelVersion, ModelVersion], user: User) -> ModelVersi
     """Four shadow answers: three agree with the champion; two items decided by reviewers, the
     challenger right on one, the champion right on both."""
     _champion, challenger = versions
-    _shadowed(user, challenger, "soutenu", "soutenu", decided="soutenu")
-    _shadowed(user, challenger, "neutre", "familier", decided="neutre")
-    _shadowed(user, challenger, "familier", "familier", decided="")
-    _shadowed(user, challenger, "neutre", "neutre", decided="")
+    shadowed(user, challenger, "soutenu", "soutenu", decided="soutenu")
+    shadowed(user, challenger, "neutre", "familier", decided="neutre")
+    shadowed(user, challenger, "familier", "familier", decided="")
+    shadowed(user, challenger, "neutre", "neutre", decided="")
     # A sentence's decision is not the text's register: left out.
-    sentence = _shadowed(user, challenger, "neutre", "neutre", decided="")
+    sentence = shadowed(user, challenger, "neutre", "neutre", decided="")
     ReviewItem.objects.create(
         prediction=sentence,
         sentence_index=0,
