@@ -105,21 +105,22 @@ def main() -> int:
     sent = 0
     while min(len(v) for v in timings.values()) < args.runs:
         for condition, share in (("off", "0"), ("on", "1")):
-            print(manage("model_shadow", args.challenger, share))
+            print(manage("model_shadow", args.challenger, share), flush=True)
+            block = []
             for _ in range(min(args.block, args.runs - len(timings[condition]))):
                 text = TEXTS[sent % len(TEXTS)]
                 sent += 1
-                timings[condition].append(submit_to_label(api, text, args.poll))
+                block.append(submit_to_label(api, text, args.poll))
+            timings[condition].extend(block)
+            print(
+                f"  block of {len(block)} with the shadow {condition}: "
+                f"p50 {statistics.median(block) * 1000:.0f} ms  p95 {p95(block) * 1000:.0f} ms",
+                flush=True,
+            )
+            if condition == "on":
+                stored = shadow_drain(len(timings["on"]))
+                print(f"  shadow predictions stored: {stored}", flush=True)
     print(manage("model_shadow", args.challenger, "0"))
-    time.sleep(5)  # the last shadow jobs finish
-    print(
-        "shadow predictions stored: "
-        + manage(
-            "shell",
-            "-c",
-            "from learning.models import ShadowPrediction; print(ShadowPrediction.objects.count())",
-        )
-    )
     for condition, values in timings.items():
         print(
             f"shadow {condition:3s}: n={len(values)} p50 {statistics.median(values) * 1000:.0f} ms"

@@ -1,7 +1,6 @@
-"""Challengers in shadow: sampling, the job, the agreement figures, the page and the API."""
+"""Challengers in shadow: sampling, the agreement figures, the page and the API."""
 
 import math
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -9,16 +8,11 @@ from django.test import Client
 from accounts.models import User
 from accounts.roles import ADMINISTRATOR, REVIEWER
 from accounts.services import user_set_role
-from annotation.models import Prediction, Submission
 from annotation.tests.api_fixtures import api_client, text_done
-from annotation.tests.factories import PredictionFactory, SubmissionFactory
-from common import jobs
 from learning.models import ModelVersion, ShadowPrediction
 from learning.selectors import shadow_agreement
 from learning.shadow import ShadowRefused, shadow_sampled, shadow_share_set
-from parlure_ml.register import RegisterPrediction
-from pipeline import results
-from pipeline.tasks import shadow as shadow_tasks
+from learning.tests.factories import shadowed
 from review.models import ReviewItem
 
 pytestmark = pytest.mark.django_db
@@ -32,45 +26,6 @@ def wilson(k: int, n: int) -> tuple[float, float]:
     centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
     half = Z95 / (1 + Z95**2 / n) * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n**2))
     return centre - half, centre + half
-
-
-def answer(top_label: str, model_version: str = "challenger") -> RegisterPrediction:
-    scores = {"soutenu": 0.1, "neutre": 0.1, "familier": 0.1} | {top_label: 0.8}
-    return RegisterPrediction(
-        label=top_label,
-        top_label=top_label,
-        scores=scores,
-        uncertain=False,
-        model_version=model_version,
-    )
-
-
-@pytest.fixture
-def versions() -> tuple[ModelVersion, ModelVersion]:
-    champion = ModelVersion.objects.create(version="1", name="register-a", is_champion=True)
-    challenger = ModelVersion.objects.create(version="2", name="register-b")
-    return champion, challenger
-
-
-@pytest.fixture
-def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[int, ...]]]:
-    """The jobs sent to the broker, instead of sending them."""
-    calls: list[tuple[str, tuple[int, ...]]] = []
-    monkeypatch.setattr(jobs, "job_send", lambda name, *args: calls.append((name, args)))
-    return calls
-
-
-@pytest.fixture
-def challenger_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """The challenger's model, faked: it answers familier and records what it read."""
-    calls: list[tuple[str, str]] = []
-
-    def classify(version: str, text: str) -> tuple[RegisterPrediction, int]:
-        calls.append((version, text))
-        return answer("familier"), 7
-
-    monkeypatch.setattr(shadow_tasks, "challenger_classify", classify)
-    return calls
 
 
 def test_sampling_is_deterministic_proportional_and_nested() -> None:
@@ -103,104 +58,6 @@ def test_one_challenger_in_shadow_at_a_time_and_never_the_champion(
     with pytest.raises(ShadowRefused):
         shadow_share_set(version="2", share=1.5, acting_user=None)
     assert ModelVersion.objects.get(version="1").shadow_share == 0.0
-
-
-def test_a_sampled_prediction_is_sent_to_the_challenger_once_the_champion_answered(
-    versions: tuple[ModelVersion, ModelVersion],
-    user: User,
-    sent: list[tuple[str, tuple[int, ...]]],
-    django_capture_on_commit_callbacks: Any,
-) -> None:
-    _champion, challenger = versions
-    shadow_share_set(version="2", share=1.0, acting_user=None)
-    submission = SubmissionFactory.create(user=user, text="T'as vu le match ?")
-
-    with django_capture_on_commit_callbacks(execute=True):
-        prediction = results.prediction_record(
-            submission_id=submission.pk, result=answer("neutre", "register-a"), latency_ms=5
-        )
-        assert sent == []  # nothing leaves before the champion's answer is committed
-
-    assert prediction is not None
-    assert sent == [(jobs.SHADOW_PREDICT, (prediction.pk, challenger.pk))]
-
-
-def test_no_shadow_job_when_no_challenger_is_in_shadow(
-    versions: tuple[ModelVersion, ModelVersion],
-    user: User,
-    sent: list[tuple[str, tuple[int, ...]]],
-    django_capture_on_commit_callbacks: Any,
-) -> None:
-    submission = SubmissionFactory.create(user=user, text="T'as vu le match ?")
-
-    with django_capture_on_commit_callbacks(execute=True):
-        results.prediction_record(
-            submission_id=submission.pk, result=answer("neutre", "register-a"), latency_ms=5
-        )
-
-    assert sent == []
-
-
-def test_the_shadow_job_stores_one_answer_even_when_run_twice(
-    versions: tuple[ModelVersion, ModelVersion], user: User, challenger_calls: list[Any]
-) -> None:
-    _champion, challenger = versions
-    shadow_share_set(version="2", share=0.5, acting_user=None)
-    submission = text_done(user)
-    prediction_id = submission.current_prediction_id
-    assert prediction_id is not None
-
-    shadow_tasks.shadow_predict_task(prediction_id, challenger.pk)
-    shadow_tasks.shadow_predict_task(prediction_id, challenger.pk)
-
-    [stored] = ShadowPrediction.objects.all()
-    assert (stored.prediction_id, stored.model_version_id) == (prediction_id, challenger.pk)
-    assert (stored.top_label, stored.latency_ms) == ("familier", 7)
-    assert challenger_calls == [("2", submission.text)]
-
-
-def test_the_shadow_job_stops_when_the_version_left_the_shadow_or_became_champion(
-    versions: tuple[ModelVersion, ModelVersion], user: User, challenger_calls: list[Any]
-) -> None:
-    champion, challenger = versions
-    prediction_id = text_done(user).current_prediction_id
-    assert prediction_id is not None
-
-    shadow_tasks.shadow_predict_task(prediction_id, challenger.pk)  # share 0: off
-    shadow_tasks.shadow_predict_task(prediction_id, champion.pk)
-
-    assert not ShadowPrediction.objects.exists()
-    assert challenger_calls == []
-
-
-def shadowed(
-    user: User, challenger: ModelVersion, champion_label: str, shadow_label: str, decided: str
-) -> Prediction:
-    submission = SubmissionFactory.create(user=user)
-    prediction = PredictionFactory.create(
-        submission=submission, label=champion_label, top_label=champion_label
-    )
-    Submission.objects.filter(pk=submission.pk).update(
-        current_prediction=prediction, status=Submission.Status.DONE
-    )
-    ShadowPrediction.objects.create(
-        prediction=prediction,
-        model_version=challenger,
-        label=shadow_label,
-        top_label=shadow_label,
-        scores={},
-        latency_ms=1,
-    )
-    if decided:
-        ReviewItem.objects.create(
-            prediction=prediction,
-            reason=ReviewItem.Reason.UNCERTAIN,
-            status=ReviewItem.Status.DECIDED,
-            text=submission.text,
-            model_label=champion_label,
-            final_label=decided,
-        )
-    return prediction
 
 
 @pytest.fixture
@@ -246,13 +103,6 @@ def test_a_version_without_shadow_answers_has_no_figures(
     assert figures.n == 0
     assert figures.with_champion.value is None
     assert figures.with_champion.interval is None
-
-
-@pytest.fixture
-def administrator(client: Client, user: User) -> Client:
-    user_set_role(user=user, role=ADMINISTRATOR, acting_user=None)
-    client.force_login(user)
-    return client
 
 
 def test_the_models_page_shows_a_challengers_agreement(

@@ -13,7 +13,7 @@ from annotation.tests.api_fixtures import api_client
 from learning import services
 from learning.models import ModelVersion
 from learning.shadow import challenger_gate
-from learning.tests.test_shadow import shadowed
+from learning.tests.factories import shadowed
 from parlure_ml.register import registry, tracking
 from parlure_ml.register.gate import decide_live
 
