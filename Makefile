@@ -63,8 +63,8 @@ migrate: install ## Apply migrations (as DATABASE_OWNER_URL when set: the owner 
 run: setup ## Set up, then start the web server and a worker together
 	$(PY) manage.py runportal $(ADDR)
 
-worker: install ## Start a Celery worker for the nlp, asr and training queues
-	$(PY) -m celery -A portal worker --queues nlp,asr,training --concurrency 1 --loglevel INFO
+worker: install ## Start a Celery worker for the nlp, asr, training and shadow queues
+	$(PY) -m celery -A portal worker --queues nlp,asr,training,shadow --concurrency 1 --loglevel INFO
 
 beat: install ## Start Celery beat (periodic jobs: audio retention); run exactly one
 	$(PY) -m celery -A portal beat --loglevel INFO --schedule var/celerybeat-schedule

@@ -27,6 +27,7 @@ AUDIO_PURGE_EXPIRED = "annotation.tasks.audio_purge_expired_task"
 IMPORT_BATCH_CLASSIFY = "corpora.tasks.import_batch_classify_task"
 RECONCILE = "pipeline.tasks.jobs_reconcile_task"
 EXPLAIN_PREDICTION = "pipeline.tasks.prediction_explain_task"
+SHADOW_PREDICT = "pipeline.tasks.shadow_predict_task"
 
 
 class JobQueueUnavailable(Exception):

@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -10,6 +11,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import DjangoModelPermissions, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,8 +21,9 @@ from accounts.http import request_user
 from .champion import champion_resolve
 from .models import ModelVersion, RetrainingRun
 from .selectors import model_version_list, retraining_run_list
-from .serializers import ModelVersionSerializer, RetrainingRunSerializer
+from .serializers import ModelVersionSerializer, RetrainingRunSerializer, ShadowShareSerializer
 from .services import champion_set, retraining_request
+from .shadow import ShadowRefused, challenger_gate, shadow_share_set
 
 TAG = "models"
 
@@ -33,6 +36,7 @@ MODEL_VERSION_EXAMPLE = {
     "metrics": {"frozen": {"macro_f1": 0.84, "f1": {"soutenu": 0.86, "neutre": 0.8}}},
     "created_at": "2025-03-14T09:40:12Z",
     "promoted_at": "2025-03-14T09:40:13Z",
+    "shadow_share": 0.0,
 }
 RUN_EXAMPLE = {
     "id": 7,
@@ -204,4 +208,87 @@ class ChampionView(generics.GenericAPIView[ModelVersion]):
     def post(self, request: Request, version: str) -> Response:
         get_object_or_404(ModelVersion, version=version)
         target = champion_set(version=version, acting_user=request_user(request))
+        return Response(ModelVersionSerializer(target).data)
+
+
+class ShadowView(generics.GenericAPIView[ModelVersion]):
+    permission_classes = [IsAdminUser, ChangePermissions]
+    serializer_class = ModelVersionSerializer  # the response; the request is ShadowShareSerializer
+    queryset = ModelVersion.objects.all()
+
+    @extend_schema(
+        operation_id="models_shadow_create",
+        summary="Run a challenger in shadow",
+        description=(
+            "Sets the share of live predictions (0 to 1) this challenger also scores in shadow, "
+            "after the champion has answered; 0 turns it off. Its answers are stored apart and "
+            "never shown to users; the models page shows its agreement with the champion and "
+            "with the reviewers. One challenger at a time: setting a share turns the others "
+            "off. The champion cannot run in shadow (400). Staff with the change permission on "
+            "model versions."
+        ),
+        tags=[TAG],
+        request=ShadowShareSerializer,
+        parameters=[
+            OpenApiParameter(
+                "version",
+                str,
+                OpenApiParameter.PATH,
+                description="The registry version, as in the list.",
+                examples=[OpenApiExample("Version 4", value="4")],
+            )
+        ],
+        responses={200: ModelVersionSerializer},
+        examples=[OpenApiExample("A quarter of live texts", value={"share": 0.25})],
+    )
+    def post(self, request: Request, version: str) -> Response:
+        get_object_or_404(ModelVersion, version=version)
+        serializer = ShadowShareSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            target = shadow_share_set(
+                version=version,
+                share=serializer.validated_data["share"],
+                acting_user=request_user(request),
+            )
+        except ShadowRefused as refused:
+            raise ValidationError(
+                {"share": [_("The champion cannot run in shadow.")]}, code=str(refused)
+            ) from refused
+        return Response(ModelVersionSerializer(target).data)
+
+
+class GateView(generics.GenericAPIView[ModelVersion]):
+    permission_classes = [IsAdminUser, ChangePermissions]
+    serializer_class = ModelVersionSerializer
+    queryset = ModelVersion.objects.all()
+
+    @extend_schema(
+        operation_id="models_gate_create",
+        summary="Run the gate again for a challenger",
+        description=(
+            "Runs the promotion gate for this challenger: its figures on the frozen set against "
+            "the champion's and, once reviewers decided at least PARLURE_GATE_LIVE_MIN_REVIEWED "
+            "of the live texts it scored in shadow, its accuracy on them against the "
+            "champion's on the same texts. It becomes the champion if the gate agrees. The "
+            "version's gate_decision and gate_reason record the outcome and which evidence the "
+            "gate used. The champion itself: 404. Staff with the change permission on model "
+            "versions."
+        ),
+        tags=[TAG],
+        request=None,
+        parameters=[
+            OpenApiParameter(
+                "version",
+                str,
+                OpenApiParameter.PATH,
+                description="The registry version, as in the list.",
+                examples=[OpenApiExample("Version 4", value="4")],
+            )
+        ],
+        responses={200: ModelVersionSerializer},
+    )
+    def post(self, request: Request, version: str) -> Response:
+        get_object_or_404(ModelVersion, version=version, is_champion=False)
+        target, _promoted = challenger_gate(version=version, acting_user=request_user(request))
         return Response(ModelVersionSerializer(target).data)

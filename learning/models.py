@@ -1,6 +1,7 @@
 """The register model's versions (a mirror of the MLflow registry) and retraining runs."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,13 @@ class ModelVersion(models.Model):
     mlflow_run_id = models.CharField(_("MLflow run"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     promoted_at = models.DateTimeField(_("made champion at"), null=True, blank=True)
+    # The share of live predictions this (non-champion) version also scores in shadow: its
+    # answers are stored apart (ShadowPrediction) and never shown. 0 is off.
+    shadow_share = models.FloatField(
+        _("shadow share"),
+        default=0.0,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+    )
 
     class Meta:
         verbose_name = _("model version")
@@ -108,3 +116,40 @@ class RetrainingRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+
+class ShadowPrediction(models.Model):
+    """A challenger's answer on a live prediction's text, scored in shadow: kept for the models
+    page's agreement figures and the gate, never shown to the person who submitted the text."""
+
+    prediction = models.ForeignKey(
+        "annotation.Prediction",
+        on_delete=models.CASCADE,
+        related_name="shadow_predictions",
+        verbose_name=_("champion's prediction"),
+    )
+    model_version = models.ForeignKey(
+        ModelVersion,
+        on_delete=models.CASCADE,
+        related_name="shadow_predictions",
+        verbose_name=_("challenger"),
+    )
+    label = models.CharField(_("register"), max_length=10)
+    top_label = models.CharField(_("most probable register"), max_length=10)
+    scores = models.JSONField(_("scores"))
+    latency_ms = models.PositiveIntegerField(_("model time (ms)"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("shadow prediction")
+        verbose_name_plural = _("shadow predictions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A re-delivered shadow job finds its row and stops.
+            models.UniqueConstraint(
+                fields=["prediction", "model_version"], name="shadowprediction_one_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"shadow v{self.model_version_id} on {self.prediction_id}: {self.top_label}"

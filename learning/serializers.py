@@ -15,7 +15,16 @@ class ModelVersionSerializer(serializers.ModelSerializer[ModelVersion]):
             "metrics",
             "created_at",
             "promoted_at",
+            "shadow_share",
         ]
+
+
+class ShadowShareSerializer(serializers.Serializer[None]):
+    share = serializers.FloatField(
+        min_value=0.0,
+        max_value=1.0,
+        help_text="The share of live predictions the version scores in shadow, 0 to 1 (0: off).",
+    )
 
 
 class RetrainingRunSerializer(serializers.ModelSerializer[RetrainingRun]):

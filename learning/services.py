@@ -100,11 +100,12 @@ def champion_set(*, version: str, acting_user: User | None) -> ModelVersion:
     ModelVersion.objects.filter(is_champion=True).exclude(pk=target.pk).update(is_champion=False)
     target.is_champion = True
     target.promoted_at = timezone.now()
+    target.shadow_share = 0.0  # the champion answers; it never runs in its own shadow
     # The gate's own decision stays as it was; the hand-over is added to the record.
     who = acting_user.email if acting_user else "a command"
     note = f"Made champion by {who} on {timezone.now():%Y-%m-%d %H:%M}."
     target.gate_reason = f"{target.gate_reason}\n{note}".strip()
-    target.save(update_fields=["is_champion", "promoted_at", "gate_reason"])
+    target.save(update_fields=["is_champion", "promoted_at", "gate_reason", "shadow_share"])
     logger.info("register champion set to version %s by %s", version, who)
     return target
 

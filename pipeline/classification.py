@@ -37,6 +37,9 @@ def _new_lock_after_fork() -> None:
 
 
 os.register_at_fork(after_in_child=_new_lock_after_fork)
+# The challenger this process scores in shadow: (pid, registry version, classifier). One only,
+# beside the champion: a new challenger replaces the old one in memory.
+_challenger: tuple[int, str, RegisterClassifier] | None = None
 INT8_SUFFIX = "+int8"
 
 
@@ -172,6 +175,33 @@ def register_explain(
     started = time.perf_counter()
     evidence = classifier.explain(text, sentences)
     return evidence, round((time.perf_counter() - started) * 1000)
+
+
+def challenger_classifier(version: str) -> RegisterClassifier:
+    """The classifier of a registered challenger, loaded once per process and kept alone: a
+    process holds at most one challenger beside its champion."""
+    global _challenger
+    if _challenger is not None and _challenger[:2] == (os.getpid(), version):
+        return _challenger[2]
+    _challenger = None  # free the previous one before loading the next
+    with _loading:
+        classifier = RegisterClassifier.load(model_directory(version))
+    logger.info(
+        "register challenger in shadow is version %s (%s)", version, classifier.model_version
+    )
+    _challenger = (os.getpid(), version, classifier)
+    return classifier
+
+
+def challenger_classify(version: str, text: str) -> tuple[RegisterPrediction, int]:
+    """A challenger's answer on one text, without explanations (nobody reads them); returns
+    the prediction and model time (ms)."""
+    classifier = challenger_classifier(version)
+    started = time.perf_counter()
+    [prediction] = classifier.predict(
+        [text], uncertain_below=settings.PARLURE_UNCERTAIN_BELOW, explain=False
+    )
+    return prediction, round((time.perf_counter() - started) * 1000)
 
 
 def speech_transcribe(

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from annotation import services as annotation_services
 from annotation.models import Prediction
+from learning.shadow import shadow_schedule
 from parlure_ml.register import RegisterPrediction
 from review.services import review_item_open_uncertain
 
@@ -25,6 +26,7 @@ def prediction_record(
     )
     if prediction is not None:
         review_item_open_uncertain(prediction=prediction)  # an uncertain label goes to review
+        shadow_schedule(prediction=prediction)  # sent on commit, after the champion's answer
     return prediction
 
 

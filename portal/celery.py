@@ -8,7 +8,6 @@ worker's job is delivered again), one message prefetched at a time, and explicit
 import os
 
 from celery import Celery
-from django.conf import settings
 from kombu import Queue
 
 from common import jobs
@@ -32,7 +31,15 @@ app.conf.update(
     task_time_limit=6 * 60,
     # Speech and text run on separate queues so that long transcriptions never delay a text job;
     # retraining on its own (declared, so that monitoring sees it).
-    task_queues=(Queue("nlp"), Queue("asr"), Queue("training")),
+    # Challengers in shadow on theirs, low priority: the champion's answer never waits for them.
+    # The shadow queue names its routing key: without one it would share the default ("nlp") and
+    # receive a copy of every text job.
+    task_queues=(
+        Queue("nlp"),
+        Queue("asr"),
+        Queue("training"),
+        Queue("shadow", routing_key="shadow"),
+    ),
     task_default_queue="nlp",
     task_routes={
         # The tasks live in pipeline/tasks/ under the names they always had (common/jobs.py).
@@ -44,6 +51,7 @@ app.conf.update(
         # An import's texts, by chunks of one model call each: text classification.
         jobs.IMPORT_BATCH_CLASSIFY: {"queue": "nlp"},
         jobs.EXPLAIN_PREDICTION: {"queue": "nlp"},
+        jobs.SHADOW_PREDICT: {"queue": "shadow"},
         # Training needs minutes and GBs: a queue of its own, so classification never waits.
         "learning.tasks.retraining_task": {"queue": "training"},
         "learning.tasks.retraining_check_task": {"queue": "training"},
@@ -74,10 +82,4 @@ app.conf.beat_schedule["monitoring-alert-check"] = {
     "schedule": 60,
 }
 app.conf.task_routes["monitoring.tasks.alert_check_task"] = {"queue": "nlp"}
-# --- and data drift, where the model is loaded (monitoring/drift.py).
-app.conf.beat_schedule["monitoring-drift-check"] = {
-    "task": "monitoring.tasks.drift_check_task",
-    "schedule": 60 * settings.PARLURE_DRIFT_CHECK_MINUTES,
-}
-app.conf.task_routes["monitoring.tasks.drift_check_task"] = {"queue": "nlp"}
 app.autodiscover_tasks()

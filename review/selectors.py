@@ -4,6 +4,7 @@ import hashlib
 import json
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -258,3 +259,19 @@ def corrections_since(version: int | None) -> list[dict[str, Any]]:
         return rows
     known = {(row["item"], row["label"]) for row in snapshot.rows}
     return [row for row in rows if (row["item"], row["label"]) not in known]
+
+
+def decided_labels_by_prediction(
+    *, prediction_ids: Iterable[int] | QuerySet[Any]
+) -> dict[int, str]:
+    """The register reviewers decided for each of these predictions' whole text (items about
+    one sentence are left out), by prediction id; undecided predictions are absent."""
+    return dict(
+        ReviewItem.objects.filter(
+            prediction_id__in=prediction_ids,
+            sentence_index__isnull=True,
+            status=ReviewItem.Status.DECIDED,
+        )
+        .exclude(final_label="")
+        .values_list("prediction_id", "final_label")
+    )

@@ -39,3 +39,24 @@ def decide(
         True,
         f"macro-F1 {new:.4f} >= {old:.4f} and no register's F1 drops by more than {max_drop}",
     )
+
+
+def decide_live(
+    *, challenger_correct: int, champion_correct: int, reviewed: int, min_reviewed: int
+) -> Decision | None:
+    """Live evidence from a challenger in shadow: on the live texts reviewers decided, it must
+    pick the decided register at least as often as the champion did on the same texts.
+
+    None when fewer than `min_reviewed` texts were decided (or min_reviewed is 0: off): the
+    evidence is too thin to use, and the gate says so.
+    """
+    if min_reviewed <= 0 or reviewed < min_reviewed:
+        return None
+    new, old = challenger_correct / reviewed, champion_correct / reviewed
+    if challenger_correct < champion_correct:
+        return Decision(
+            False,
+            f"on {reviewed} reviewed live texts accuracy {new:.4f} is lower than the "
+            f"champion's {old:.4f}",
+        )
+    return Decision(True, f"on {reviewed} reviewed live texts accuracy {new:.4f} >= {old:.4f}")

@@ -6,6 +6,7 @@ queued, the routes and the beat schedule in portal/celery.py keep working.
 
 from .explanations import prediction_explain_task
 from .imports import import_batch_classify_task
+from .shadow import shadow_predict_task
 from .submissions import (
     audio_purge_expired_task,
     classify_submission_task,
@@ -21,5 +22,6 @@ __all__ = [
     "import_batch_classify_task",
     "jobs_reconcile_task",
     "prediction_explain_task",
+    "shadow_predict_task",
     "transcribe_submission_task",
 ]

@@ -328,6 +328,9 @@ PARLURE_REGISTER_DATASET = env(
 )
 # Celery beat starts a retraining when at least this many accepted corrections are new.
 PARLURE_RETRAIN_MIN_CORRECTIONS = env.int("PARLURE_RETRAIN_MIN_CORRECTIONS", default=50)
+# The gate of a challenger that ran in shadow also uses its live evidence once reviewers decided
+# at least this many of the texts it scored (0: the frozen set alone).
+PARLURE_GATE_LIVE_MIN_REVIEWED = env.int("PARLURE_GATE_LIVE_MIN_REVIEWED", default=30)
 
 # --- monitoring: /metrics, the staff page /suivi/, alerts, worker health -------------------------
 # Bearer token Prometheus sends to GET /metrics; empty: only staff sessions may read it.
