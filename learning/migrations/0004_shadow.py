@@ -15,7 +15,7 @@ def sync_roles(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
     dependencies = [
         ("annotation", "0008_prediction_explained_at"),
-        ("learning", "0002_roles"),
+        ("learning", "0003_drift_trigger"),
     ]
 
     operations = [
