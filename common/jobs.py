@@ -29,6 +29,9 @@ RECONCILE = "pipeline.tasks.jobs_reconcile_task"
 EXPLAIN_PREDICTION = "pipeline.tasks.prediction_explain_task"
 SHADOW_PREDICT = "pipeline.tasks.shadow_predict_task"
 
+# The queues (portal/celery.py): text work, speech, retraining, challengers in shadow.
+QUEUES = ("nlp", "asr", "training", "shadow")
+
 
 class JobQueueUnavailable(Exception):
     """The broker refused a job; its row is saved and the reconciler will send it again."""

@@ -8,6 +8,7 @@ worker's job is delivered again), one message prefetched at a time, and explicit
 import os
 
 from celery import Celery
+from django.conf import settings
 from kombu import Queue
 
 from common import jobs
@@ -32,14 +33,9 @@ app.conf.update(
     # Speech and text run on separate queues so that long transcriptions never delay a text job;
     # retraining on its own (declared, so that monitoring sees it).
     # Challengers in shadow on theirs, low priority: the champion's answer never waits for them.
-    # The shadow queue names its routing key: without one it would share the default ("nlp") and
-    # receive a copy of every text job.
-    task_queues=(
-        Queue("nlp"),
-        Queue("asr"),
-        Queue("training"),
-        Queue("shadow", routing_key="shadow"),
-    ),
+    # Each queue has a routing key of its own (a bare Queue("asr") is bound under the default
+    # one, "nlp"), so that a job can reach no queue but its own (portal/tests/test_queues.py).
+    task_queues=tuple(Queue(name, routing_key=name) for name in jobs.QUEUES),
     task_default_queue="nlp",
     task_routes={
         # The tasks live in pipeline/tasks/ under the names they always had (common/jobs.py).
@@ -82,4 +78,10 @@ app.conf.beat_schedule["monitoring-alert-check"] = {
     "schedule": 60,
 }
 app.conf.task_routes["monitoring.tasks.alert_check_task"] = {"queue": "nlp"}
+# --- and data drift, where the model is loaded (monitoring/drift.py).
+app.conf.beat_schedule["monitoring-drift-check"] = {
+    "task": "monitoring.tasks.drift_check_task",
+    "schedule": 60 * settings.PARLURE_DRIFT_CHECK_MINUTES,
+}
+app.conf.task_routes["monitoring.tasks.drift_check_task"] = {"queue": "nlp"}
 app.autodiscover_tasks()
