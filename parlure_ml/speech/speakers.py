@@ -18,6 +18,7 @@ Decisions:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -124,7 +125,10 @@ def _name_by_appearance(clusters: Sequence[int]) -> list[str]:
 
 
 def _load_voice_encoder() -> VoiceEncoder:
-    from resemblyzer import VoiceEncoder
+    with warnings.catch_warnings():
+        # resemblyzer 0.1.4 imports from a scipy.ndimage namespace that scipy deprecates.
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="resemblyzer")
+        from resemblyzer import VoiceEncoder
 
     return VoiceEncoder(device="cpu", verbose=False)
 
