@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from annotation.tests.factories import SubmissionFactory, done_submission
 from parlure_ml.register import LABELS
@@ -109,3 +109,8 @@ def test_classify_text_details_give_sentences_and_evidence() -> None:
     ]
     assert [s["label"] for s in row["sentences"]] == ["soutenu", "familier"]
     assert {e["word"] for e in row["sentences"][1]["evidence"]} & {"Putain", "bordel", "t'as"}
+
+
+def test_transcribe_refuses_a_bad_number_of_speakers(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="speakers must be between 1 and 20"):
+        call_command("transcribe", "--speakers", "0", str(tmp_path / "x.wav"))

@@ -12,9 +12,10 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Literal, TextIO
 
-from parlure_ml.speech.audio import AudioError, probe_audio
+from parlure_ml.speech.audio import AudioError, decode_audio, probe_audio
+from parlure_ml.speech.speakers import label_speakers, parse_speakers
 from parlure_ml.speech.transcriber import Transcriber, get_transcriber
 
 DEFAULT_MAX_SECONDS = 3600.0
@@ -30,8 +31,12 @@ def transcribe_files(
     beam_size: int = 5,
     max_seconds: float = DEFAULT_MAX_SECONDS,
     transcriber: Transcriber | None = None,
+    speakers: int | Literal["auto"] | None = None,
 ) -> int:
-    """Write one JSON line per path to `out`; return how many files failed."""
+    """Write one JSON line per path to `out`; return how many files failed.
+
+    `speakers` ("auto" or a number) adds a "speaker" ("S1", "S2"...) to each segment.
+    """
     started = time.perf_counter()
     transcriber = transcriber or get_transcriber()
     print(f"model ready in {time.perf_counter() - started:.1f} s", file=log, flush=True)
@@ -60,7 +65,16 @@ def transcribe_files(
             print(f"{path}: {exc}", file=log, flush=True)
             failures += 1
         else:
-            record = {"path": path, **transcript.to_dict()}
+            fields = transcript.to_dict()
+            if speakers is not None:
+                labels = label_speakers(
+                    decode_audio(path, max_seconds=max_seconds),
+                    [(segment.start, segment.end) for segment in transcript.segments],
+                    speakers=None if speakers == "auto" else speakers,
+                )
+                for segment, label in zip(fields["segments"], labels, strict=True):
+                    segment["speaker"] = label
+            record = {"path": path, **fields}
             elapsed = time.perf_counter() - started
             print(
                 f"{path}: {info.duration_s:.1f} s of {info.codec} in {elapsed:.1f} s, "
@@ -89,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--beam-size", type=int, default=5)
     parser.add_argument("--max-seconds", type=float, default=DEFAULT_MAX_SECONDS)
+    parser.add_argument("--speakers", type=speakers_option, metavar="auto|N", help=SPEAKERS_HELP)
     args = parser.parse_args(argv)
     failures = transcribe_files(
         args.paths,
@@ -98,5 +113,18 @@ def main(argv: list[str] | None = None) -> int:
         detect_language=args.detect_language,
         beam_size=args.beam_size,
         max_seconds=args.max_seconds,
+        speakers=args.speakers,
     )
     return 1 if failures else 0
+
+
+SPEAKERS_HELP = 'label the speaker of each segment: "auto", or how many speakers there are'
+
+
+def speakers_option(value: str) -> int | Literal["auto"]:
+    """`--speakers` for argparse: "auto" or a number of speakers."""
+    try:
+        count = parse_speakers(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return "auto" if count is None else count

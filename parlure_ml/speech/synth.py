@@ -13,6 +13,8 @@ import shutil
 import subprocess
 import tempfile
 import wave
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 FRENCH_VOICE = "fr+m2"
@@ -40,15 +42,21 @@ class SynthesisUnavailableError(RuntimeError):
     """espeak-ng is not installed."""
 
 
-def synthesize(text: str, path: Path, *, voice: str = FRENCH_VOICE) -> Path:
-    """Write `text` spoken by espeak-ng to `path` as a 22.05 kHz mono 16-bit WAV."""
+def synthesize(
+    text: str, path: Path, *, voice: str = FRENCH_VOICE, pitch: int | None = None
+) -> Path:
+    """Write `text` spoken by espeak-ng to `path` as a 22.05 kHz mono 16-bit WAV.
+
+    `pitch` is espeak-ng's -p, 0 to 99 (its default is 50).
+    """
     espeak = shutil.which("espeak-ng")
     if espeak is None:
         raise SynthesisUnavailableError(
             "espeak-ng is not installed; run: apt-get install espeak-ng"
         )
+    options = ["-p", str(pitch)] if pitch is not None else []
     subprocess.run(
-        [espeak, "-v", voice, "-s", str(WORDS_PER_MINUTE), "-w", str(path), text],
+        [espeak, "-v", voice, *options, "-s", str(WORDS_PER_MINUTE), "-w", str(path), text],
         check=True,
         capture_output=True,
     )
@@ -79,3 +87,59 @@ def synthesize_sentences(
         out.setparams(params)
         out.writeframes(silence.join(frames))
     return path
+
+
+@dataclass(frozen=True)
+class Voice:
+    name: str  # an espeak-ng voice, such as "fr+m2"
+    pitch: int | None = None
+
+
+@dataclass(frozen=True)
+class Turn:
+    speaker: int  # index of the voice that speaks it
+    start: float
+    end: float
+
+
+def synthesize_dialogue(
+    turns: Sequence[tuple[int, str]],
+    voices: Sequence[Voice],
+    path: Path,
+    *,
+    pause_s: float = 0.8,
+) -> list[Turn]:
+    """Speak each (voice index, text) turn in its voice, `pause_s` apart, as one WAV at `path`.
+
+    Returns where each turn lies in the file: the truth a speaker diarization is measured on.
+    """
+    frames: list[bytes] = []
+    spoken_turns: list[Turn] = []
+    params = None
+    position = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for index, (speaker, text) in enumerate(turns):
+            voice = voices[speaker]
+            part = synthesize(text, Path(tmp) / f"{index}.wav", voice=voice.name, pitch=voice.pitch)
+            with wave.open(str(part), "rb") as spoken:
+                if params is None:
+                    params = spoken.getparams()
+                elif spoken.getframerate() != params.framerate:
+                    raise ValueError("espeak-ng voices with different sample rates")
+                data = spoken.readframes(spoken.getnframes())
+            if frames:
+                gap = round(pause_s * params.framerate)
+                frames.append(b"\x00" * (gap * params.sampwidth * params.nchannels))
+                position += gap
+            count = len(data) // (params.sampwidth * params.nchannels)
+            frames.append(data)
+            spoken_turns.append(
+                Turn(speaker, position / params.framerate, (position + count) / params.framerate)
+            )
+            position += count
+    if params is None:
+        raise ValueError("no turn to speak")
+    with wave.open(str(path), "wb") as out:
+        out.setparams(params)
+        out.writeframes(b"".join(frames))
+    return spoken_turns

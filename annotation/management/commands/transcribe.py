@@ -9,7 +9,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from parlure_ml.speech.cli import DEFAULT_MAX_SECONDS, transcribe_files
+from parlure_ml.speech.cli import (
+    DEFAULT_MAX_SECONDS,
+    SPEAKERS_HELP,
+    speakers_option,
+    transcribe_files,
+)
 
 
 class Command(BaseCommand):
@@ -27,6 +32,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--beam-size", type=int, default=5)
         parser.add_argument("--max-seconds", type=float, default=DEFAULT_MAX_SECONDS)
+        parser.add_argument(
+            "--speakers", type=speakers_option, metavar="auto|N", help=SPEAKERS_HELP
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         language = None if options["language"] == "auto" else options["language"]
@@ -38,6 +46,7 @@ class Command(BaseCommand):
             detect_language=options["detect_language"],
             beam_size=options["beam_size"],
             max_seconds=options["max_seconds"],
+            speakers=options["speakers"],
         )
         if failures:
             raise CommandError(f"{failures} of {len(options['files'])} files failed.")

@@ -14,7 +14,10 @@ from parlure_ml.speech.synth import (
     LONG_FRENCH,
     SHORT_ENGLISH,
     SHORT_FRENCH,
+    Turn,
+    Voice,
     synthesize,
+    synthesize_dialogue,
     synthesize_sentences,
 )
 from parlure_ml.speech.transcriber import Transcriber
@@ -59,6 +62,28 @@ def sentences_wav(audio_dir: Path) -> Path:
     segments; a short clip may come back as one segment on one machine and three on another.
     """
     return synthesize_sentences(f"{LONG_FRENCH} {SHORT_FRENCH}", audio_dir / "sentences.wav")
+
+
+DIALOGUE = [
+    "Bonjour, comment allez-vous ce matin ?",
+    "Très bien, merci. Je reviens du marché.",
+    "Vous avez trouvé des légumes pour dimanche ?",
+    "Oui, des tomates, des courgettes et un melon.",
+    "Parfait. Mes parents arrivent samedi soir.",
+    "Alors il faudra préparer la chambre du fond.",
+]
+
+
+@pytest.fixture(scope="session")
+def dialogue(audio_dir: Path) -> tuple[Path, list[Turn]]:
+    """~20 s: six alternating turns, a man's voice then a woman's, 0.8 s apart, and the turns."""
+    path = audio_dir / "dialogue.wav"
+    turns = synthesize_dialogue(
+        [(index % 2, line) for index, line in enumerate(DIALOGUE)],
+        [Voice("fr+m2", 40), Voice("fr+f3", 70)],
+        path,
+    )
+    return path, turns
 
 
 def wav_seconds(path: Path) -> float:

@@ -3,8 +3,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from parlure_ml.paths import REPO_ROOT
-from parlure_ml.speech.cli import transcribe_files
+from parlure_ml.speech.cli import main, transcribe_files
 
 
 def test_one_json_line_per_file_and_bad_files_do_not_stop_the_rest(
@@ -58,3 +60,36 @@ def test_module_entry_point(tmp_path, whisper_model_dir):
         "error": {"code": "empty", "message": "The file is empty."},
     }
     assert "model ready" in result.stderr
+
+
+def test_speakers_option_labels_each_segment(transcriber, dialogue):
+    path, turns = dialogue
+    out, log = io.StringIO(), io.StringIO()
+
+    failures = transcribe_files(
+        [str(path)], out=out, log=log, beam_size=1, transcriber=transcriber, speakers="auto"
+    )
+
+    [record] = (json.loads(line) for line in out.getvalue().splitlines())
+    assert failures == 0
+    segments = record["segments"]
+    assert segments
+    assert {segment["speaker"] for segment in segments} <= {"S1", "S2"}
+    assert segments[0]["speaker"] == "S1"
+    # Each segment's voice is the turn it overlaps most; most of the speech must follow it.
+    right = wrong = 0.0
+    for segment in segments:
+        turn = max(turns, key=lambda t: min(segment["end"], t.end) - max(segment["start"], t.start))
+        seconds = segment["end"] - segment["start"]
+        if (segment["speaker"] == "S1") == (turn.speaker == 0):
+            right += seconds
+        else:
+            wrong += seconds
+    assert right / (right + wrong) >= 0.8
+
+
+def test_speakers_option_refuses_a_bad_value(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--speakers", "deux", str(tmp_path / "x.wav")])
+    assert exit_.value.code == 2
+    assert "speakers must be" in capsys.readouterr().err
