@@ -56,7 +56,7 @@ class User(AbstractUser):
         _("display name"), max_length=150, blank=True, help_text=_("How the portal greets you.")
     )
     # Names and jargon this person's recordings contain, one per line (common.vocabulary).
-    vocabulary = models.TextField(_("vocabulary"), blank=True)
+    vocabulary = models.TextField(_("vocabulary"), blank=True, default="", db_default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

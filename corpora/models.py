@@ -22,7 +22,7 @@ class Corpus(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=5000)
     # Names and jargon this corpus's recordings contain, one per line (common.vocabulary).
-    vocabulary = models.TextField(_("vocabulary"), blank=True)
+    vocabulary = models.TextField(_("vocabulary"), blank=True, default="", db_default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
