@@ -147,6 +147,8 @@ def test_the_menu_folds_behind_a_button_on_a_phone(
     expect(button).to_have_attribute("aria-expanded", "true")
     expect(links).to_be_visible()
     expect(page.get_by_label("Langue")).to_be_visible()
+    if folder := os.environ.get("PARLURE_SCREENSHOTS"):
+        page.screenshot(path=str(Path(folder) / f"pages-menu-{PHONE}.png"))
     page.keyboard.press("Escape")  # closes it and gives the focus back
     expect(button).to_have_attribute("aria-expanded", "false")
     expect(links).to_be_hidden()
