@@ -68,9 +68,11 @@ def _join(parts: list[SafeString]) -> SafeString:
 def _svg(
     chart_id: str, title: str, description: str, body: SafeString, height: int = HEIGHT
 ) -> SafeString:
-    # The frame scrolls sideways on a phone, where the chart keeps a readable minimum width.
+    # The frame scrolls sideways on a phone, where the chart keeps a readable minimum width; it
+    # takes the focus so that the keyboard can scroll it too.
     return format_html(
-        '<div class="chart-frame"><svg class="chart" id="{id}" viewBox="0 0 {w} {h}" role="img" '
+        '<div class="chart-frame" tabindex="0" role="group" aria-labelledby="{id}-title">'
+        '<svg class="chart" id="{id}" viewBox="0 0 {w} {h}" role="img" '
         'aria-labelledby="{id}-title {id}-desc" preserveAspectRatio="xMinYMin meet">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>'
         "</div>",

@@ -157,6 +157,7 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+FORMAT_MODULE_PATH = ["portal.formats"]  # one date format per language (portal/formats/)
 TIME_ZONE = env("TIME_ZONE", default="Europe/Paris")
 USE_TZ = True
 
