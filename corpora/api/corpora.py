@@ -78,7 +78,13 @@ class CorpusListView(generics.ListAPIView[Corpus]):
     def post(self, request: Request) -> Response:
         payload = CorpusWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        corpus = corpus_create(owner=request_user(request), **payload.validated_data)
+        data = payload.validated_data
+        corpus = corpus_create(
+            owner=request_user(request),
+            name=data["name"],
+            description=data["description"],
+            vocabulary="\n".join(data.get("vocabulary", [])),
+        )
         body = CorpusSerializer(_corpus_listed(request, corpus)).data
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -62,9 +62,16 @@ def _require(*, user: User, corpus: Corpus, can: Can) -> None:
 
 
 @transaction.atomic
-def corpus_create(*, owner: User, name: str, description: str = "") -> Corpus:
+def corpus_create(*, owner: User, name: str, description: str = "", vocabulary: str = "") -> Corpus:
+    try:
+        vocabulary = vocabulary_clean(vocabulary)
+    except ValidationError as error:
+        raise ValidationError({"vocabulary": error}) from None
     corpus = Corpus.objects.create(
-        owner=owner, name=corpus_name_clean(name), description=corpus_description_clean(description)
+        owner=owner,
+        name=corpus_name_clean(name),
+        description=corpus_description_clean(description),
+        vocabulary=vocabulary,
     )
     logger.info("corpus %s created by user %s", corpus.pk, owner.pk)
     return corpus

@@ -127,6 +127,22 @@ def test_patching_only_the_name_keeps_the_description(user: User) -> None:
     assert response.json()["name"] == "New"
 
 
+def test_creating_a_corpus_with_a_vocabulary(user: User) -> None:
+    body = {"name": "Bretagne", "vocabulary": ["Quimperlé", "Ouessant", "quimperlé"]}
+    response = api(user).post(path("corpus_list"), body, format="json")
+    assert response.status_code == 201
+    assert response.json()["vocabulary"] == ["Quimperlé", "Ouessant"]
+    assert Corpus.objects.get().vocabulary == "Quimperlé\nOuessant"
+
+
+def test_creating_a_corpus_with_a_vocabulary_too_long_is_a_400(user: User) -> None:
+    body = {"name": "Bretagne", "vocabulary": [f"terme {n}" for n in range(51)]}
+    response = api(user).post(path("corpus_list"), body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["vocabulary"]
+    assert not Corpus.objects.exists()
+
+
 def test_the_owner_sets_the_corpus_vocabulary(user: User) -> None:
     corpus = CorpusFactory.create(owner=user, name="Bretagne")
     response = api(user).patch(

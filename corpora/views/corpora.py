@@ -39,6 +39,7 @@ def corpus_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 owner=request.user,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
+                vocabulary=form.cleaned_data["vocabulary"],
             )
         except ValidationError as error:
             form.add_error(None, error)
