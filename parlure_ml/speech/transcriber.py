@@ -46,7 +46,7 @@ MODEL_NAME = "whisper-base-ct2-int8"
 # first window only, since condition_on_previous_text is off), or both. docs/speech.md gives the
 # figures that chose it (bench/vocabulary.py).
 VOCABULARY_MODES = ("hotwords", "prompt", "both")
-VOCABULARY_MODE = "both"
+VOCABULARY_MODE = "prompt"
 # Whisper keeps at most 223 prompt tokens; a vocabulary longer than this is cut to its first terms.
 VOCABULARY_MAX_CHARS = 600
 COMPUTE_TYPE = "int8"  # int8 weights: ~2x faster than float32 on CPU for no measurable loss
