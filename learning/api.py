@@ -69,6 +69,16 @@ QUEUED_RUN_EXAMPLE = {
 }
 
 
+# The path parameter of every endpoint about one version.
+VERSION_PARAMETER = OpenApiParameter(
+    "version",
+    str,
+    OpenApiParameter.PATH,
+    description="The registry version, as in the list.",
+    examples=[OpenApiExample("Version 3", value="3")],
+)
+
+
 class StaffModelPermissions(DjangoModelPermissions):
     """Staff only, and reading needs the view permission too."""
 
@@ -191,15 +201,7 @@ class ChampionView(generics.GenericAPIView[ModelVersion]):
         ),
         tags=[TAG],
         request=None,
-        parameters=[
-            OpenApiParameter(
-                "version",
-                str,
-                OpenApiParameter.PATH,
-                description="The registry version, as in the list.",
-                examples=[OpenApiExample("Version 3", value="3")],
-            )
-        ],
+        parameters=[VERSION_PARAMETER],
         responses={200: ModelVersionSerializer},
         examples=[
             OpenApiExample("The new champion", value=MODEL_VERSION_EXAMPLE, response_only=True)
@@ -229,15 +231,7 @@ class ShadowView(generics.GenericAPIView[ModelVersion]):
         ),
         tags=[TAG],
         request=ShadowShareSerializer,
-        parameters=[
-            OpenApiParameter(
-                "version",
-                str,
-                OpenApiParameter.PATH,
-                description="The registry version, as in the list.",
-                examples=[OpenApiExample("Version 4", value="4")],
-            )
-        ],
+        parameters=[VERSION_PARAMETER],
         responses={200: ModelVersionSerializer},
         examples=[OpenApiExample("A quarter of live texts", value={"share": 0.25})],
     )
@@ -277,15 +271,7 @@ class GateView(generics.GenericAPIView[ModelVersion]):
         ),
         tags=[TAG],
         request=None,
-        parameters=[
-            OpenApiParameter(
-                "version",
-                str,
-                OpenApiParameter.PATH,
-                description="The registry version, as in the list.",
-                examples=[OpenApiExample("Version 4", value="4")],
-            )
-        ],
+        parameters=[VERSION_PARAMETER],
         responses={200: ModelVersionSerializer},
     )
     def post(self, request: Request, version: str) -> Response:
