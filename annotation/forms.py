@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -28,7 +29,8 @@ class TextSubmissionForm(forms.Form):
         # cut text. The page counts instead, and the server refuses with the length (text_clean).
         self.max_chars = limit
         self.fields["text"].help_text = _("Up to %(limit)s characters, in French.") % {
-            "limit": f"{limit:,}".replace(",", "\u202f")
+            # The page's language groups the digits, as the counter (Intl.NumberFormat) does.
+            "limit": number_format(limit, force_grouping=True)
         }
 
     def clean_text(self) -> str:

@@ -29,6 +29,7 @@ from annotation.services import (
     submission_create_text,
     submission_delete,
 )
+from annotation.verdict import verdict_for
 from annotation.workers import submission_worker_warning
 from corpora.access import corpora_allowing
 
@@ -72,6 +73,8 @@ def result_context(submission: Submission, *, user: User) -> dict[str, object]:
         "explanation_pending": False,
     }
     prediction = submission.current_prediction
+    if prediction is not None:
+        context["verdict"] = verdict_for(prediction)
     if prediction is not None and prediction.explanation_pending:
         # Classified without explanations (an import): someone opens it, so compute them now;
         # the page polls until the highlights arrive.

@@ -1,8 +1,8 @@
 """The portal's main pages in a real browser: the menu on a phone, and an accessibility audit.
 
 The audit runs axe-core (vendored in tests/vendor/axe-core, test-only) on each main page, in
-French, light and dark, at a desktop and a phone width, and fails on any serious or critical
-violation. Needs Debian's Chromium at /usr/bin/chromium and the `playwright` Python package (as
+French, light and dark, at a desktop and a phone width (and in English at the phone width), and
+fails on any serious or critical violation. Needs Debian's Chromium at /usr/bin/chromium and the `playwright` Python package (as
 annotation/tests/test_browser.py); skipped without them. Set PARLURE_SCREENSHOTS to a folder to
 keep a screenshot of each audited page there.
 Run it alone with: .venv/bin/python -m pytest -m browser portal/tests/test_browser_pages.py
@@ -22,6 +22,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from accounts.tests.factories import PASSWORD
+from corpora.models import ImportBatch
 from corpora.services.corpora import corpus_create, corpus_submissions_add
 from learning.models import ModelVersion
 from review.tests.conftest import make_reviewer
@@ -52,9 +53,11 @@ class Site:
     """What the pages show: a reviewer (so staff) with a text, a transcript and a corpus."""
 
     person: User
-    text: str
+    text: str  # two sentences at both ends of the scale: a mixed text
+    hesitant: str  # one sentence the model hesitated on
     audio: str
     corpus: str
+    batch: str  # an import into the corpus, with a rejected line
 
 
 @pytest.fixture
@@ -65,6 +68,24 @@ def site(user: User) -> Site:
     audio = audio_submission(person, ["Bonjour à tous.", "On se voit demain, hein ?"])
     corpus = corpus_create(owner=person, name="Entretiens", description="Un corpus pour essayer.")
     corpus_submissions_add(corpus=corpus, submissions=[text], acting_user=person)
+    hesitant = text_submission(
+        person,
+        label="neutre",
+        top_label="familier",
+        uncertain=True,
+        scores={"soutenu": 0.2, "neutre": 0.35, "familier": 0.45},
+        sentences=[],
+    )
+    batch = ImportBatch.objects.create(
+        corpus=corpus,
+        created_by=person,
+        file_name="entretiens.txt",
+        format=ImportBatch.Format.TXT,
+        items_read=3,
+        items_accepted=2,
+        items_rejected=1,
+        problems=[{"line": 2, "member": "", "code": "empty", "message": "Ligne vide."}],
+    )
     uncertain_item(user)  # something to review, from someone else
     ModelVersion.objects.create(
         version="1",
@@ -76,8 +97,10 @@ def site(user: User) -> Site:
     return Site(
         person=person,
         text=str(text.public_id),
+        hesitant=str(hesitant.public_id),
         audio=str(audio.public_id),
         corpus=str(corpus.public_id),
+        batch=str(batch.public_id),
     )
 
 
@@ -95,17 +118,21 @@ def browser(site: Site) -> Iterator["Browser"]:
 
 
 def _page(
-    browser: "Browser", live_server: LiveServer, width: int, color_scheme: str = "light"
+    browser: "Browser",
+    live_server: LiveServer,
+    width: int,
+    color_scheme: str = "light",
+    language: str = "fr",
 ) -> "Page":
     context = browser.new_context(
         base_url=live_server.url,
-        locale="fr-FR",
+        locale="fr-FR" if language == "fr" else "en-GB",
         viewport={"width": width, "height": 900},
         color_scheme=color_scheme,  # type: ignore[arg-type]
     )
     context.set_default_timeout(15_000)
     context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "fr", "url": live_server.url}]
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
     )
     page = context.new_page()
     errors: list[str] = []
@@ -191,10 +218,13 @@ def _member_pages(site: Site) -> dict[str, str]:
     return {
         "new": "/soumissions/nouvelle/",
         "list": "/soumissions/",
+        "profile": "/compte/profil/",
         "text": f"/soumissions/{site.text}/",
+        "hesitant": f"/soumissions/{site.hesitant}/",
         "transcript": f"/soumissions/{site.audio}/",
         "corpora": "/corpus/",
         "corpus": f"/corpus/{site.corpus}/",
+        "import": f"/corpus/{site.corpus}/imports/{site.batch}/",
         "review": "/relecture/",
         "models": "/modeles/",
         "suivi": "/suivi/",
@@ -215,12 +245,26 @@ def _audit(page: "Page") -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("color_scheme", ["light", "dark"])
-@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+# Every theme at both widths in French; English (the same templates, other words) at one.
+@pytest.mark.parametrize(
+    ("width", "color_scheme", "language"),
+    [
+        (DESKTOP, "light", "fr"),
+        (DESKTOP, "dark", "fr"),
+        (PHONE, "light", "fr"),
+        (PHONE, "dark", "fr"),
+        (PHONE, "light", "en"),
+    ],
+)
 def test_no_serious_accessibility_violation(
-    site: Site, browser: "Browser", live_server: LiveServer, width: int, color_scheme: str
+    site: Site,
+    browser: "Browser",
+    live_server: LiveServer,
+    width: int,
+    color_scheme: str,
+    language: str,
 ) -> None:
-    page = _page(browser, live_server, width, color_scheme)
+    page = _page(browser, live_server, width, color_scheme, language)
     # Through the browser's own channel: the pages' Content-Security-Policy (kept on) forbids a
     # script tag that the test would add.
     page.context.add_init_script(path=AXE)
@@ -231,7 +275,7 @@ def test_no_serious_accessibility_violation(
         page.goto(path)
         expect(page.locator("main h1").first).to_be_visible()
         if folder:
-            shot = Path(folder) / f"pages-{color_scheme}-{width}-{name}.png"
+            shot = Path(folder) / f"pages-{language}-{color_scheme}-{width}-{name}.png"
             page.screenshot(path=str(shot), full_page=True)
         violations.extend(_audit(page))
 
