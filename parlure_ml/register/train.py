@@ -338,10 +338,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", choices=("lora", "fast"), default="lora")
     parser.add_argument("--epochs", type=int, default=TrainConfig.epochs)
     parser.add_argument("--seed", type=int, default=TrainConfig.seed)
+    parser.add_argument(
+        "--lora-r", type=int, default=TrainConfig.lora_r, help="LoRA rank (alpha follows at 2r)"
+    )
     parser.add_argument("--out", type=Path, help="model directory (default under var/models)")
     parser.add_argument("--dataset", type=Path, default=DATASET_CSV)
     args = parser.parse_args(argv)
-    config = TrainConfig(mode=args.mode, epochs=args.epochs, seed=args.seed)
+    config = TrainConfig(
+        mode=args.mode,
+        epochs=args.epochs,
+        seed=args.seed,
+        lora_r=args.lora_r,
+        lora_alpha=2 * args.lora_r,
+    )
     summary = train(config, args.out, args.dataset)
     for name, values in summary["metrics"].items():
         f1, ece = values["macro_f1"], values["ece"]
