@@ -51,7 +51,7 @@ def test_an_uncertain_prediction_is_shown_as_hesitant_neutre(member_client: Clie
 
     html = page.content.decode()
     assert "register-badge register-neutre hesitant" in html
-    assert "Hésitant" in html
+    assert '<span class="confidence confidence-hesitant">hésitant</span>' in html
     assert "Le modèle penche pour familier (50 %)" in html
 
 
@@ -119,7 +119,7 @@ def test_a_sure_prediction_says_how_sure_in_words_and_numbers(member_client: Cli
 
     assert '<span class="confidence confidence-sure">sûr</span>' in html
     assert "soutenu à 91 %" in html
-    assert "Hésitant" not in html
+    assert "confidence-hesitant" not in html
 
 
 def test_a_text_whose_sentences_disagree_is_shown_as_mixed(member_client: Client, user: User):

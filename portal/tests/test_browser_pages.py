@@ -211,6 +211,35 @@ def test_on_a_desktop_the_menu_is_always_shown(
     expect(page.get_by_role("navigation", name="Menu principal")).to_be_visible()
 
 
+def test_the_team_pages_are_grouped_so_the_header_keeps_to_one_line(
+    site: Site, browser: "Browser", live_server: LiveServer
+) -> None:
+    page = _page(browser, live_server, DESKTOP)
+    _log_in(page, site.person)  # a reviewer with staff rights: every link of the menu
+    page.goto("/")
+    header = page.locator(".site-header").bounding_box()
+    assert header is not None
+    assert header["height"] < 80  # one line, not two
+    team = page.locator(".nav-group summary")
+    monitoring = page.get_by_role("link", name="Supervision")
+    expect(monitoring).to_be_hidden()
+
+    team.focus()
+    page.keyboard.press("Enter")
+    expect(monitoring).to_be_visible()
+    page.keyboard.press("Escape")  # closes it and leaves the focus on its summary
+    expect(monitoring).to_be_hidden()
+    expect(team).to_be_focused()
+
+    team.click()
+    page.locator(".site-footer").click()  # a click elsewhere closes it too
+    expect(monitoring).to_be_hidden()
+    team.click()
+    monitoring.click()
+    page.wait_for_url(re.compile(r"/suivi/$"))
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 ANONYMOUS_PAGES = {"home": "/", "login": "/compte/login/", "signup": "/compte/inscription/"}
 
 

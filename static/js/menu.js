@@ -28,3 +28,29 @@
     }
   });
 })();
+
+// The team's pages sit in a disclosure (<details>): a click elsewhere or Escape closes it, as
+// people expect of a menu; the focus goes back to its summary.
+(function () {
+  "use strict";
+
+  var groups = document.querySelectorAll(".nav-group details");
+  if (!groups.length) return;
+  var closeAll = function (except, refocus) {
+    groups.forEach(function (details) {
+      if (details === except || !details.open) return;
+      details.open = false;
+      if (refocus) details.querySelector("summary").focus();
+    });
+  };
+  document.addEventListener("click", function (event) {
+    closeAll(event.target.closest(".nav-group details"), false);
+  });
+  document.addEventListener("keydown", function (event) {
+    var inside = document.activeElement && document.activeElement.closest(".nav-group details");
+    if (event.key === "Escape" && inside && inside.open) {
+      closeAll(null, true);
+      event.stopPropagation(); // the phone menu stays open: only the disclosure closes
+    }
+  }, true);
+})();

@@ -486,9 +486,9 @@
       var slot = row.querySelector("[data-register-slot]");
       segment.element.querySelector("[data-register-slot]").innerHTML = slot ? slot.innerHTML : "";
     });
-    // Outside the editor: the whole transcript's register badge, scores and shares.
+    // Outside the editor: the whole transcript's register and how sure, scores, sentence counts.
     var area = this.root.closest("#result") || this.root.parentElement;
-    [".register-badge", ".scores", ".shares", ".facts"].forEach(function (selector) {
+    [".verdict", ".scores", ".sentence-counts", ".facts"].forEach(function (selector) {
       var old = editor.outside(area, selector);
       var replacement = editor.outside(fragment, selector);
       if (old && replacement) old.replaceWith(document.importNode(replacement, true));
