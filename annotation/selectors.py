@@ -14,6 +14,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 from common.vocabulary import vocabulary_terms
@@ -149,6 +150,19 @@ def submission_counts_for_user(*, user: User) -> dict[str, int]:
         done=Count("id", filter=Q(status=Submission.Status.DONE)),
         failed=Count("id", filter=Q(status=Submission.Status.FAILED)),
     )
+
+
+def register_model_busy(*, idle_seconds: float) -> bool:
+    """Whether the champion has work, or had some in the last `idle_seconds`: a text waiting for
+    or being classified, a transcript being classified, or a prediction just made. A challenger
+    in shadow works only when this is false (pipeline.tasks.shadow)."""
+    Status = Submission.Status
+    if Submission.objects.filter(
+        Q(kind=Submission.Kind.TEXT, status=Status.QUEUED) | Q(status=Status.CLASSIFYING)
+    ).exists():
+        return True
+    since = timezone.now() - datetime.timedelta(seconds=idle_seconds)
+    return Prediction.objects.filter(created_at__gte=since).exists()
 
 
 def submission_vocabulary(*, submission_id: int) -> list[str]:

@@ -37,10 +37,11 @@ class JobQueueUnavailable(Exception):
     """The broker refused a job; its row is saved and the reconciler will send it again."""
 
 
-def job_send(name: str, *args: int) -> None:
-    """Send the job now, to the queue its name is routed to."""
+def job_send(name: str, *args: int, countdown: float | None = None) -> None:
+    """Send the job now (to run at once, or `countdown` seconds from now), to the queue its
+    name is routed to."""
     try:
-        current_app.send_task(name, args=args)
+        current_app.send_task(name, args=args, countdown=countdown)
     except (BrokerError, OSError) as error:
         logger.warning("job %s%s not sent, the broker is unreachable: %s", name, args, error)
         raise JobQueueUnavailable(name) from error

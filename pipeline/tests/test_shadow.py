@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from accounts.models import User
+from annotation.models import Submission
 from annotation.tests.api_fixtures import text_done
 from annotation.tests.factories import SubmissionFactory
 from common import jobs
@@ -18,6 +19,15 @@ from pipeline.tasks import shadow as shadow_tasks
 pytestmark = pytest.mark.django_db
 
 __all__ = ["versions"]
+
+
+@pytest.fixture(autouse=True)
+def champion_idle(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shadow waits for the champion to be idle; here, a prediction just made does not
+    count as work (the tests that need it say so), and a busy champion sends the job back at
+    once instead of after two minutes of waiting in it."""
+    settings.PARLURE_SHADOW_IDLE_SECONDS = 0
+    monkeypatch.setattr(shadow_tasks, "WAIT_IN_JOB_SECONDS", 0.0)
 
 
 def answer(top_label: str, model_version: str = "challenger") -> RegisterPrediction:
@@ -35,7 +45,9 @@ def answer(top_label: str, model_version: str = "challenger") -> RegisterPredict
 def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[int, ...]]]:
     """The jobs sent to the broker, instead of sending them."""
     calls: list[tuple[str, tuple[int, ...]]] = []
-    monkeypatch.setattr(jobs, "job_send", lambda name, *args: calls.append((name, args)))
+    monkeypatch.setattr(
+        jobs, "job_send", lambda name, *args, countdown=None: calls.append((name, args))
+    )
     return calls
 
 
@@ -118,3 +130,68 @@ def test_the_shadow_job_stops_when_the_version_left_the_shadow_or_became_champio
 
     assert not ShadowPrediction.objects.exists()
     assert challenger_calls == []
+
+
+def test_the_shadow_job_yields_while_the_champion_has_work(
+    versions: tuple[ModelVersion, ModelVersion],
+    user: User,
+    challenger_calls: list[Any],
+    sent: list[tuple[str, tuple[int, ...]]],
+) -> None:
+    _champion, challenger = versions
+    shadow_share_set(version="2", share=1.0, acting_user=None)
+    prediction_id = text_done(user).current_prediction_id
+    assert prediction_id is not None
+    waiting = SubmissionFactory.create(user=user, text="Un texte qui attend le champion.")
+
+    shadow_tasks.shadow_predict_task(prediction_id, challenger.pk)
+
+    # Sent again for later: the champion's text goes first.
+    assert sent == [(jobs.SHADOW_PREDICT, (prediction_id, challenger.pk))]
+    assert challenger_calls == []
+    assert not ShadowPrediction.objects.exists()
+
+    waiting.status = Submission.Status.DONE
+    waiting.save(update_fields=["status"])
+    shadow_tasks.shadow_predict_task(prediction_id, challenger.pk)
+    assert ShadowPrediction.objects.count() == 1
+
+
+def test_the_shadow_job_waits_for_the_champion_to_have_been_idle_a_while(
+    versions: tuple[ModelVersion, ModelVersion],
+    user: User,
+    challenger_calls: list[Any],
+    sent: list[tuple[str, tuple[int, ...]]],
+    settings: Any,
+) -> None:
+    """Texts come one after another: the next one usually arrives right after an answer."""
+    _champion, challenger = versions
+    shadow_share_set(version="2", share=1.0, acting_user=None)
+    prediction_id = text_done(user).current_prediction_id  # answered just now
+    assert prediction_id is not None
+    settings.PARLURE_SHADOW_IDLE_SECONDS = 60
+
+    shadow_tasks.shadow_predict_task(prediction_id, challenger.pk)
+
+    assert sent == [(jobs.SHADOW_PREDICT, (prediction_id, challenger.pk))]
+    assert challenger_calls == []
+
+
+def test_a_shadow_job_that_waited_long_enough_runs_even_when_the_champion_is_busy(
+    versions: tuple[ModelVersion, ModelVersion],
+    user: User,
+    challenger_calls: list[Any],
+    settings: Any,
+) -> None:
+    """Otherwise a portal that is never idle would never sample its busy hours."""
+    _champion, challenger = versions
+    shadow_share_set(version="2", share=1.0, acting_user=None)
+    prediction_id = text_done(user).current_prediction_id
+    assert prediction_id is not None
+    SubmissionFactory.create(user=user, text="Un texte qui attend le champion.")
+    settings.PARLURE_SHADOW_IDLE_SECONDS = 60
+    settings.PARLURE_SHADOW_MAX_WAIT_SECONDS = 0
+
+    shadow_tasks.shadow_predict_task(prediction_id, challenger.pk)
+
+    assert ShadowPrediction.objects.count() == 1

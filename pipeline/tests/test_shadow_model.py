@@ -51,9 +51,11 @@ def test_the_shipped_model_as_challenger_agrees_with_itself_every_time(
     client: Client,
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Any,
+    settings: Any,
 ) -> None:
     sent: list[tuple[str, tuple[int, ...]]] = []
     monkeypatch.setattr(jobs, "job_send", lambda name, *args: sent.append((name, args)))
+    settings.PARLURE_SHADOW_IDLE_SECONDS = 0  # the answers just made do not hold the shadow back
     shadow_share_set(version="2", share=1.0, acting_user=None)
 
     for text in TEXTS:

@@ -332,6 +332,12 @@ PARLURE_RETRAIN_MIN_CORRECTIONS = env.int("PARLURE_RETRAIN_MIN_CORRECTIONS", def
 # The gate of a challenger that ran in shadow also uses its live evidence once reviewers decided
 # at least this many of the texts it scored (0: the frozen set alone).
 PARLURE_GATE_LIVE_MIN_REVIEWED = env.int("PARLURE_GATE_LIVE_MIN_REVIEWED", default=30)
+# A challenger in shadow works only while the champion is idle: no text waiting for or being
+# classified and no answer in the last PARLURE_SHADOW_IDLE_SECONDS. Otherwise its job comes back
+# that many seconds later, for at most PARLURE_SHADOW_MAX_WAIT_SECONDS after the champion's
+# answer (then it runs anyway, so that a portal that is never idle is sampled too).
+PARLURE_SHADOW_IDLE_SECONDS = env.float("PARLURE_SHADOW_IDLE_SECONDS", default=2.0)
+PARLURE_SHADOW_MAX_WAIT_SECONDS = env.float("PARLURE_SHADOW_MAX_WAIT_SECONDS", default=600.0)
 
 # --- monitoring: /metrics, the staff page /suivi/, alerts, worker health -------------------------
 # Bearer token Prometheus sends to GET /metrics; empty: only staff sessions may read it.

@@ -2,9 +2,9 @@
 
 The audit runs axe-core (vendored in tests/vendor/axe-core, test-only) on each main page, in
 French, light and dark, at a desktop and a phone width (and in English at the phone width), and
-fails on any serious or critical violation. Needs Debian's Chromium at /usr/bin/chromium and the `playwright` Python package (as
-annotation/tests/test_browser.py); skipped without them. Set PARLURE_SCREENSHOTS to a folder to
-keep a screenshot of each audited page there.
+fails on any serious or critical violation. Needs Debian's Chromium at /usr/bin/chromium and the
+`playwright` Python package (as annotation/tests/test_browser.py); skipped without them. Set
+PARLURE_SCREENSHOTS to a folder to keep a screenshot of each audited page there.
 Run it alone with: .venv/bin/python -m pytest -m browser portal/tests/test_browser_pages.py
 """
 
