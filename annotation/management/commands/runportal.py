@@ -1,4 +1,4 @@
-"""Start the whole portal on one machine: the web server and a Celery worker, together.
+"""Start the whole portal on one machine: the web server and the Celery workers, together.
 
 With no DATABASE_URL and CELERY_BROKER_URL this is the embedded default (SQLite and a broker on
 the file system, both under var/); with them set, the same command runs on PostgreSQL and Redis.
@@ -39,7 +39,7 @@ def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
 
 
 class Command(BaseCommand):
-    help = "Start the web server and a Celery worker together, and print the portal's address."
+    help = "Start the web server and the Celery workers together, and print the portal's address."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
@@ -51,13 +51,21 @@ class Command(BaseCommand):
         if not all((default_model_dir() / sub).is_dir() for sub in (E5_SUBDIR, WHISPER_SUBDIR)):
             raise CommandError("The models are not assembled yet: run `make setup` first.")
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
-        worker_cmd = [
+        # Text and speech in a worker each, as in a deployment: a recording's segments get their
+        # register while the rest of it is decoded, and a text waits for no transcription. Each
+        # loads only its own model, so the two use the memory one worker for both did.
+        nlp_cmd = [
             sys.executable, "-m", "celery", "-A", "portal", "worker",
-            "--queues", "nlp,asr", "--concurrency", str(options["concurrency"]),
-            "--loglevel", "INFO", "--hostname", "parlure@%h",
-            # The periodic jobs (audio retention) run inside this one worker here; a deployment
+            "--queues", "nlp", "--concurrency", str(options["concurrency"]),
+            "--loglevel", "INFO", "--hostname", "nlp@%h",
+            # The periodic jobs (audio retention) run inside this worker here; a deployment
             # runs a single separate `celery beat`.
             "--beat", "--schedule", str(settings.VAR_DIR / "celerybeat-schedule"),
+        ]  # fmt: skip
+        asr_cmd = [
+            sys.executable, "-m", "celery", "-A", "portal", "worker",
+            "--queues", "asr", "--concurrency", str(options["concurrency"]),
+            "--loglevel", "INFO", "--hostname", "asr@%h",
         ]  # fmt: skip
         # Retraining gets its own worker process: a run takes minutes, classification goes on.
         training_cmd = [
@@ -72,7 +80,18 @@ class Command(BaseCommand):
         for name in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(name, _raise_keyboard_interrupt)
         processes = [
-            subprocess.Popen(worker_cmd, cwd=settings.BASE_DIR, start_new_session=True),
+            subprocess.Popen(
+                nlp_cmd,
+                cwd=settings.BASE_DIR,
+                start_new_session=True,
+                env={**os.environ, "PARLURE_WARM_UP_MODELS": "register"},
+            ),
+            subprocess.Popen(
+                asr_cmd,
+                cwd=settings.BASE_DIR,
+                start_new_session=True,
+                env={**os.environ, "PARLURE_WARM_UP_MODELS": "speech"},
+            ),
             subprocess.Popen(
                 training_cmd,
                 cwd=settings.BASE_DIR,
