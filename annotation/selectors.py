@@ -22,7 +22,7 @@ from corpora.access import ROLE_CAN, Can, corpora_visible, corpus_role
 from corpora.models import Corpus
 
 from .access import submissions_visible
-from .models import Prediction, Segment, Submission, Transcript, TranscriptRevision
+from .models import LiveSegment, Prediction, Segment, Submission, Transcript, TranscriptRevision
 
 
 class SubmissionFilters(TypedDict, total=False):
@@ -177,6 +177,25 @@ def submission_vocabulary(*, submission_id: int) -> list[str]:
         return []
     both = "\n".join(filter(None, [row["corpus__vocabulary"], row["user__vocabulary"]]))
     return vocabulary_terms(both)
+
+
+def live_segments_shown(*, submission: Submission) -> list[LiveSegment]:
+    """What a running transcription has decoded so far; none once it has stopped (the
+    transcript, when there is one, replaces them)."""
+    if submission.status != Submission.Status.TRANSCRIBING:
+        return []
+    return list(submission.live_segments.order_by("index"))
+
+
+def live_segments_to_classify(*, submission_id: int) -> list[LiveSegment]:
+    """The live segments of a running transcription that have no register yet."""
+    return list(
+        LiveSegment.objects.filter(
+            submission_id=submission_id,
+            submission__status=Submission.Status.TRANSCRIBING,
+            label="",
+        ).order_by("index")
+    )
 
 
 def segments_to_classify(*, transcript: Transcript) -> list[Segment]:

@@ -15,6 +15,7 @@ from accounts.models import User
 
 from .models import (
     AudioRecording,
+    LiveSegment,
     Prediction,
     Register,
     Segment,
@@ -23,6 +24,7 @@ from .models import (
     TranscriptRevision,
 )
 from .predictions import PredictedSentence
+from .selectors import live_segments_shown
 
 CORPUS_HELP = "Add it to this corpus (its id); you need the annotator role or more there."
 SHOWN_HELP = "The register shown, once done."
@@ -320,6 +322,24 @@ class WorkerWarningSerializer(serializers.Serializer[Any]):
     hint = serializers.CharField(help_text="What staff can do; empty for everyone else.")
 
 
+class LiveSegmentSerializer(serializers.ModelSerializer[LiveSegment]):
+    label = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=Register.choices,
+        allow_null=True,
+        help_text="The segment's register; null until the register model has read it.",
+    )
+
+    class Meta:
+        model = LiveSegment
+        fields = ["index", "start", "end", "text", "label", "uncertain"]
+        read_only_fields = fields
+
+    def to_representation(self, instance: LiveSegment) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["label"] = instance.label or None
+        return data
+
+
 class SubmissionStatusSerializer(serializers.ModelSerializer[Submission]):
     """What a client polls while a job runs: small and cheap."""
 
@@ -334,6 +354,10 @@ class SubmissionStatusSerializer(serializers.ModelSerializer[Submission]):
         help_text="Why the job may wait for a long time (no worker for its queue, or stalled), "
         "or null when it should go on normally."
     )
+    live_segments = serializers.SerializerMethodField(
+        help_text="While a recording is transcribed: the segments decoded so far, each with its "
+        "register once read (null before). Empty otherwise: the transcript replaces them."
+    )
 
     class Meta:
         model = Submission
@@ -345,6 +369,7 @@ class SubmissionStatusSerializer(serializers.ModelSerializer[Submission]):
             "finished",
             "label",
             "worker_warning",
+            "live_segments",
         ]
         read_only_fields = fields
 
@@ -356,6 +381,11 @@ class SubmissionStatusSerializer(serializers.ModelSerializer[Submission]):
 
     def get_failure_reason(self, submission: Submission) -> str:
         return failure_reason(submission)
+
+    @extend_schema_field(LiveSegmentSerializer(many=True))
+    def get_live_segments(self, submission: Submission) -> list[dict[str, Any]]:
+        segments = live_segments_shown(submission=submission)
+        return list(LiveSegmentSerializer(segments, many=True).data)
 
     @extend_schema_field(serializers.ChoiceField(choices=Register.choices, allow_null=True))
     def get_label(self, submission: Submission) -> str | None:

@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 CLASSIFY_SUBMISSION = "annotation.tasks.classify_submission_task"
 TRANSCRIBE_SUBMISSION = "annotation.tasks.transcribe_submission_task"
 CLASSIFY_TRANSCRIPT = "annotation.tasks.classify_transcript_task"
+CLASSIFY_LIVE_SEGMENTS = "pipeline.tasks.classify_live_segments_task"
 AUDIO_PURGE_EXPIRED = "annotation.tasks.audio_purge_expired_task"
 IMPORT_BATCH_CLASSIFY = "corpora.tasks.import_batch_classify_task"
 RECONCILE = "pipeline.tasks.jobs_reconcile_task"

@@ -16,7 +16,7 @@ from learning.services import model_directory
 from parlure_ml.register import RegisterClassifier, RegisterPrediction, get_classifier
 from parlure_ml.register.artifact import SHIPPED_DIR, ModelCard
 from parlure_ml.register.classifier import Evidence
-from parlure_ml.speech.transcriber import Transcript, get_transcriber
+from parlure_ml.speech.transcriber import Segment, Transcript, get_transcriber
 
 logger = logging.getLogger(__name__)
 
@@ -205,14 +205,19 @@ def challenger_classify(version: str, text: str) -> tuple[RegisterPrediction, in
 
 
 def speech_transcribe(
-    path: Path, on_progress: Callable[[float], None], vocabulary: Sequence[str] = ()
+    path: Path,
+    on_progress: Callable[[float], None],
+    vocabulary: Sequence[str] = (),
+    on_segment: Callable[[Segment], None] | None = None,
 ) -> Transcript:
     """Transcribe a French recording with the process's speech model; ``vocabulary`` lists the
-    names and jargon it may contain (the corpus's and its author's)."""
+    names and jargon it may contain (the corpus's and its author's); ``on_segment`` receives
+    each segment as soon as it is decoded."""
     return get_transcriber().transcribe(
         path,
         language="fr",
         on_progress=on_progress,
+        on_segment=on_segment,
         vocabulary=vocabulary,
         # A backstop: the upload was checked, but a header can lie about the duration.
         max_seconds=settings.PARLURE_AUDIO_MAX_SECONDS,

@@ -41,6 +41,7 @@ app.conf.update(
         # The tasks live in pipeline/tasks/ under the names they always had (common/jobs.py).
         jobs.CLASSIFY_SUBMISSION: {"queue": "nlp"},
         jobs.CLASSIFY_TRANSCRIPT: {"queue": "nlp"},
+        jobs.CLASSIFY_LIVE_SEGMENTS: {"queue": "nlp"},
         jobs.TRANSCRIBE_SUBMISSION: {"queue": "asr"},
         jobs.AUDIO_PURGE_EXPIRED: {"queue": "nlp"},
         jobs.RECONCILE: {"queue": "nlp"},

@@ -72,6 +72,24 @@ STATUS_TRANSCRIBING: dict[str, Any] = {
     "finished": False,
     "label": None,
     "worker_warning": None,
+    "live_segments": [
+        {
+            "index": 0,
+            "start": 0.0,
+            "end": 2.4,
+            "text": "Bonjour à tous,",
+            "label": "neutre",
+            "uncertain": False,
+        },
+        {
+            "index": 1,
+            "start": 2.4,
+            "end": 5.1,
+            "text": "Alors, on y va.",
+            "label": None,
+            "uncertain": False,
+        },
+    ],
 }
 STATUS_DONE: dict[str, Any] = {
     **STATUS_TRANSCRIBING,
@@ -79,8 +97,14 @@ STATUS_DONE: dict[str, Any] = {
     "progress": 1.0,
     "finished": True,
     "label": "familier",
+    "live_segments": [],
 }
-STATUS_CANCELLED: dict[str, Any] = {**STATUS_TRANSCRIBING, "status": "cancelled", "finished": True}
+STATUS_CANCELLED: dict[str, Any] = {
+    **STATUS_TRANSCRIBING,
+    "status": "cancelled",
+    "finished": True,
+    "live_segments": [],
+}
 SEGMENT: dict[str, Any] = {
     "index": 0,
     "start": 0.0,

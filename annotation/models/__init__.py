@@ -1,8 +1,9 @@
-from .speech import AudioRecording, Segment, Transcript, TranscriptRevision
+from .speech import AudioRecording, LiveSegment, Segment, Transcript, TranscriptRevision
 from .submission import Prediction, Register, Submission
 
 __all__ = [
     "AudioRecording",
+    "LiveSegment",
     "Prediction",
     "Register",
     "Segment",

@@ -207,3 +207,40 @@ class TranscriptRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transcript} v{self.version}"
+
+
+class LiveSegment(models.Model):
+    """A segment as the speech model decoded it, shown while the rest of the recording is still
+    being transcribed, with its register once the register worker has read it.
+
+    Only while the job runs: the transcript's own segments replace them when it is stored
+    (``transcript_record`` deletes these), and they go with their submission.
+    """
+
+    submission = models.ForeignKey(
+        "Submission",
+        on_delete=models.CASCADE,
+        related_name="live_segments",
+        verbose_name=_("submission"),
+    )
+    index = models.PositiveIntegerField(_("index"))
+    start = models.FloatField(_("start (s)"))
+    end = models.FloatField(_("end (s)"))
+    text = models.TextField(_("text"))
+    # Empty until classified; then the register shown (neutre when the model hesitates).
+    label = models.CharField(_("register"), max_length=10, blank=True)
+    uncertain = models.BooleanField(_("hesitant"), default=False)
+    scores = models.JSONField(_("probabilities"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("segment being transcribed")
+        verbose_name_plural = _("segments being transcribed")
+        ordering = ["submission", "index"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "index"], name="live_segment_unique_index"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.start:.1f}-{self.end:.1f}] {self.text[:40]}"

@@ -15,6 +15,7 @@ from .explanations import (
     prediction_explanations_store,
     predictions_explain_request,
 )
+from .live import live_segment_add, live_segments_label
 from .replace import (
     TranscriptReplace,
     search_check,
@@ -64,6 +65,8 @@ __all__ = [
     "audio_missing_fail",
     "audio_purge_expired",
     "audio_too_large_message",
+    "live_segment_add",
+    "live_segments_label",
     "prediction_explain_request",
     "prediction_explanation_claim",
     "prediction_explanation_fail",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from annotation.access import Can, submission_allows
-from annotation.models import Prediction, Submission, Transcript
+from annotation.models import LiveSegment, Prediction, Submission, Transcript
 from annotation.predictions import PredictedSentence, sentences_dump
 from common import jobs
 from common.jobs import holder_is_gone, job_enqueue
@@ -218,6 +218,8 @@ def submission_mark_failed(submission: Submission, reason: str) -> None:
     submission.failure_reason = reason
     submission.finished_at = timezone.now()
     submission.save(update_fields=["status", "failure_reason", "finished_at"])
+    # What a failed transcription had decoded is not a transcript: it goes.
+    LiveSegment.objects.filter(submission=submission).delete()
     logger.warning("submission %s failed: %s", submission.pk, reason)
 
 

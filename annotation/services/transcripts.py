@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from annotation.models import (
     AudioRecording,
+    LiveSegment,
     Prediction,
     Segment,
     Submission,
@@ -63,6 +64,7 @@ def submission_cancel(*, submission: Submission, acting_user: User) -> bool:
     submission.status = Submission.Status.CANCELLED
     submission.finished_at = timezone.now()
     submission.save(update_fields=["status", "finished_at"])
+    LiveSegment.objects.filter(submission=submission).delete()
     recording = AudioRecording.objects.filter(submission=submission).first()
     if recording is not None:  # nothing will be transcribed: the voice is not needed any more
         audio_delete(recording=recording, reason="job cancelled")
@@ -94,6 +96,8 @@ def transcript_record(*, submission_id: int, result: SpeechTranscript) -> Transc
         duration_s=result.duration_s,
         model=result.model,
     )
+    # The segments shown while it ran give way to the transcript's own.
+    LiveSegment.objects.filter(submission=submission).delete()
     stored = Segment.objects.bulk_create(
         Segment(
             transcript=transcript,

@@ -486,6 +486,7 @@ def test_the_status_is_small_and_says_when_to_stop(user: User) -> None:
         "finished": False,
         "label": None,
         "worker_warning": None,
+        "live_segments": [],
     }
     assert client.get(detail(done, "status/")).json()["label"] == "familier"
     assert client.get(detail(failed, "status/")).json() == {
@@ -496,6 +497,7 @@ def test_the_status_is_small_and_says_when_to_stop(user: User) -> None:
         "finished": True,
         "label": None,
         "worker_warning": None,
+        "live_segments": [],
     }
 
 

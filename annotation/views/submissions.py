@@ -21,6 +21,7 @@ from annotation.highlight import sentence_views
 from annotation.models import Submission
 from annotation.selectors import (
     SubmissionFilters,
+    live_segments_shown,
     submission_abilities,
     submission_list_for_user,
 )
@@ -71,17 +72,20 @@ def result_context(submission: Submission, *, user: User) -> dict[str, object]:
         # read by the page, the partial and the status poll alike.
         "worker_warning": submission_worker_warning(submission=submission, user=user),
         "explanation_pending": False,
+        # While a recording is transcribed: what is decoded so far, with each register once read.
+        "live_segments": live_segments_shown(submission=submission),
     }
     prediction = submission.current_prediction
     if prediction is not None:
         context["verdict"] = verdict_for(prediction)
-    if prediction is not None and prediction.explanation_pending:
-        # Classified without explanations (an import): someone opens it, so compute them now;
-        # the page polls until the highlights arrive.
-        prediction_explain_request(prediction=prediction)
-        context["explanation_pending"] = True
     transcript = getattr(submission, "transcript", None)
     if transcript is None:
+        if prediction is not None and prediction.explanation_pending:
+            # Classified without explanations (an import): someone opens it, so compute them
+            # now; the page polls until the highlights arrive. (A recording's page shows no
+            # deciding words: nothing to compute for it.)
+            prediction_explain_request(prediction=prediction)
+            context["explanation_pending"] = True
         if prediction is not None:
             context["sentences"] = sentence_views(submission.text, prediction.sentence_list())
         return context

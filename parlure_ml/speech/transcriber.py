@@ -117,6 +117,7 @@ class Transcriber:
         beam_size: int = 5,
         vad: bool = True,
         on_progress: Callable[[float], None] | None = None,
+        on_segment: Callable[[Segment], None] | None = None,
         max_seconds: float | None = None,
         detect_language: bool = True,
         vocabulary: Sequence[str] = (),
@@ -125,7 +126,8 @@ class Transcriber:
         """Transcribe `source` (a path or a binary file object) with word timings.
 
         `language=None` transcribes in the detected language. `on_progress` receives the
-        fraction of the audio covered so far, never decreasing, ending with 1.0.
+        fraction of the audio covered so far, never decreasing, ending with 1.0; `on_segment`
+        receives each segment as soon as it is decoded, before its progress is reported.
         Raises `AudioError` for a file that cannot be decoded, or that decodes to more than
         `max_seconds` (check files with `probe_audio` first: this is the backstop).
         `detect_language=False` skips the detector (about 0.75 s) when `language` is given; the
@@ -167,7 +169,10 @@ class Transcriber:
                 Word(float(w.start), float(w.end), w.word, round(float(w.probability), 4))
                 for w in raw.words or []
             ]
-            segments.append(Segment(float(raw.start), float(raw.end), raw.text.strip(), words))
+            segment = Segment(float(raw.start), float(raw.end), raw.text.strip(), words)
+            segments.append(segment)
+            if on_segment is not None:
+                on_segment(segment)
             progress.reached(float(raw.end))
         progress.done()
         return Transcript(

@@ -18,19 +18,26 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from annotation.models import AudioRecording, Transcript
-from annotation.selectors import segments_to_classify, submission_vocabulary
+from annotation.selectors import (
+    live_segments_to_classify,
+    segments_to_classify,
+    submission_vocabulary,
+)
 from annotation.services import (
     REASON_MODEL_ERROR,
     REASON_SPEECH_MODEL_ERROR,
     REASON_TOO_LONG,
     audio_missing_fail,
     audio_purge_expired,
+    live_segment_add,
+    live_segments_label,
     submission_fail,
     submission_progress_update,
     submission_start,
     transcript_record,
 )
 from common import jobs
+from parlure_ml.speech.transcriber import Segment as SpeechSegment
 
 from ..classification import (
     models_warm_up,
@@ -87,11 +94,23 @@ class JobCancelled(Exception):
 
 
 class _ProgressReporter:
-    """Writes progress to the database at most once a second, and notices a cancellation."""
+    """Writes progress to the database at most once a second, and notices a cancellation.
+
+    Each decoded segment is stored at once (``on_segment``) for the page to show, and its
+    register queued, so that people read the first sentences while the rest is decoded.
+    """
 
     def __init__(self, submission_id: int) -> None:
         self.submission_id = submission_id
         self.last = 0.0
+        self.segments = 0
+
+    def on_segment(self, segment: SpeechSegment) -> None:
+        if not live_segment_add(
+            submission_id=self.submission_id, index=self.segments, segment=segment
+        ):
+            raise JobCancelled
+        self.segments += 1
 
     def __call__(self, fraction: float) -> None:
         now = time.monotonic()
@@ -126,9 +145,11 @@ def transcribe_submission_task(self: Task, submission_id: int) -> None:
         return
     with heartbeat(submission_id=submission_id, worker=worker):
         try:
+            reporter = _ProgressReporter(submission_id)
             result = speech_transcribe(
                 Path(recording.file.path),
-                _ProgressReporter(submission_id),
+                reporter,
+                on_segment=reporter.on_segment,
                 vocabulary=submission_vocabulary(submission_id=submission_id),
             )
         except JobCancelled:
@@ -165,7 +186,10 @@ def classify_transcript_task(transcript_id: int, version: int) -> None:
     segments = segments_to_classify(transcript=transcript)
     texts = [transcript.submission.text, *[segment.text for segment in segments]]
     try:
-        [whole, *parts], latency_ms = register_classify_many(texts, explain=True)
+        # Without explanations: the page of a recording does not show deciding words, and they
+        # cost several times the model's own time while the person waits for the label. The
+        # API (?explain=1) and exports compute them when they are asked for.
+        [whole, *parts], latency_ms = register_classify_many(texts, explain=False)
     except TRANSIENT_ERRORS:
         raise
     except Exception:
@@ -179,6 +203,38 @@ def classify_transcript_task(transcript_id: int, version: int) -> None:
         segments=[(segment.index, part) for segment, part in zip(segments, parts, strict=True)],
         latency_ms=latency_ms,
     )
+
+
+@shared_task(
+    name=jobs.CLASSIFY_LIVE_SEGMENTS,
+    acks_late=True,
+    soft_time_limit=60,
+    time_limit=90,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    max_retries=3,
+)
+def classify_live_segments_task(submission_id: int) -> int:
+    """The register of the segments decoded so far, while the recording is transcribed.
+
+    Without explanations (the register of the stored transcript follows, and is what counts);
+    one call for every segment still unlabelled, so a job queued behind another finds nothing
+    left to do. Returns how many were labelled.
+    """
+    segments = live_segments_to_classify(submission_id=submission_id)
+    if not segments:
+        return 0
+    try:
+        predictions, _latency_ms = register_classify_many(
+            [segment.text for segment in segments], explain=False
+        )
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception:
+        # Only the early label is lost: the transcript's own classification follows.
+        logger.exception("live register of submission %s failed", submission_id)
+        return 0
+    return live_segments_label(labelled=list(zip(segments, predictions, strict=True)))
 
 
 @shared_task(name=jobs.AUDIO_PURGE_EXPIRED, acks_late=True, soft_time_limit=300, time_limit=360)

@@ -433,9 +433,11 @@ def test_the_speech_model_gets_the_corpus_and_the_author_vocabulary(
     given: list[list[str]] = []
     real_transcribe = tasks.speech_transcribe
 
-    def noting(path: Path, on_progress: Callable[[float], None], vocabulary: Any = ()) -> Any:
+    def noting(
+        path: Path, on_progress: Callable[[float], None], vocabulary: Any = (), **options: Any
+    ) -> Any:
         given.append(list(vocabulary))
-        return real_transcribe(path, on_progress, vocabulary=vocabulary)
+        return real_transcribe(path, on_progress, vocabulary=vocabulary, **options)
 
     monkeypatch.setattr(tasks, "speech_transcribe", noting)
     _upload(member_client, "a.wav", french_wav.read_bytes(), corpus=str(corpus.public_id))

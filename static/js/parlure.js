@@ -84,7 +84,9 @@
     http.poll(function () {
       return http.getJson(result.dataset.statusUrl).then(function (status) {
         var warning = status.worker_warning ? status.worker_warning.code : "";
-        var seen = [status.status, status.progress, warning].join(" ");
+        // A recording's segments appear as they are decoded, then get their register.
+        var live = (status.live_segments || []).map(function (s) { return s.label || "-"; }).join(",");
+        var seen = [status.status, status.progress, warning, live].join(" ");
         if (seen === shown && !pending()) return false;
         return http.getHtml(result.dataset.resultUrl).then(function (fragment) {
           if (seen !== shown) announce(labels[status.status] || status.status);
@@ -97,7 +99,7 @@
           return done;
         });
       });
-    });
+    }, { max: 1500 }); // the status is small: a label is seen at most 1.5 s after it is stored
   }
 
   // A corpus's imports while they run: the page answers with the area, as HTML, after a marker

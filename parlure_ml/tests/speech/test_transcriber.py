@@ -56,8 +56,14 @@ def _check_progress(progress: list[float]) -> None:
 
 def test_french_speech(transcriber: Transcriber, french_wav: Path, french_seconds: float):
     progress: list[float] = []
+    # Each segment as soon as it is decoded, before the progress that it brings.
+    heard: list[tuple[Segment, int]] = []
 
-    transcript = transcriber.transcribe(french_wav, on_progress=progress.append)
+    transcript = transcriber.transcribe(
+        french_wav,
+        on_progress=progress.append,
+        on_segment=lambda segment: heard.append((segment, len(progress))),
+    )
 
     assert transcript.language == "fr"
     assert transcript.detected_language == "fr"
@@ -69,6 +75,10 @@ def test_french_speech(transcriber: Transcriber, french_wav: Path, french_second
     assert transcript.text == " ".join(s.text for s in transcript.segments)
     _check_timings(transcript)
     _check_progress(progress)
+    assert [segment for segment, _ in heard] == transcript.segments
+    reported_before = [count for _, count in heard]
+    assert reported_before == sorted(reported_before)
+    assert reported_before[-1] < len(progress)  # the last progress report follows the segment
 
 
 # Plain words of LONG_FRENCH, in the order spoken (the synthetic voice's "météo", "jardin" or
