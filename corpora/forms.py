@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -98,13 +99,19 @@ def _submission_label(submission: Submission) -> str:
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
+def _megabytes(size: int) -> str:
+    """A size in MB as the page's language writes it: "2,5" in French, no ",0" for a whole one."""
+    value = float(f"{size / 1024 / 1024:g}")
+    return number_format(int(value) if value == int(value) else value)
+
+
 def import_limits() -> dict[str, str]:
-    """The import limits, as the form's help shows them."""
+    """The import limits, as the form's help shows them (figures grouped the page's way)."""
     return {
-        "text_mb": f"{settings.PARLURE_IMPORT_MAX_BYTES / 1024 / 1024:g}",
-        "archive_mb": f"{settings.PARLURE_IMPORT_MAX_ARCHIVE_BYTES / 1024 / 1024:g}",
-        "files": f"{settings.PARLURE_IMPORT_MAX_FILES:,}".replace(",", "\u202f"),
-        "rows": f"{settings.PARLURE_IMPORT_MAX_ROWS:,}".replace(",", "\u202f"),
-        "text_chars": f"{settings.PARLURE_TEXT_MAX_CHARS:,}".replace(",", "\u202f"),
-        "audio_mb": f"{settings.PARLURE_AUDIO_MAX_BYTES / 1024 / 1024:g}",
+        "text_mb": _megabytes(settings.PARLURE_IMPORT_MAX_BYTES),
+        "archive_mb": _megabytes(settings.PARLURE_IMPORT_MAX_ARCHIVE_BYTES),
+        "files": number_format(settings.PARLURE_IMPORT_MAX_FILES, force_grouping=True),
+        "rows": number_format(settings.PARLURE_IMPORT_MAX_ROWS, force_grouping=True),
+        "text_chars": number_format(settings.PARLURE_TEXT_MAX_CHARS, force_grouping=True),
+        "audio_mb": _megabytes(settings.PARLURE_AUDIO_MAX_BYTES),
     }

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext
 
 WIDTH = 960
 HEIGHT = 240
@@ -53,6 +54,13 @@ def number(value: float) -> str:
     return formats.number_format(
         float(rounded), decimal_pos=len(rounded.split(".")[1]), use_l10n=True, force_grouping=True
     )
+
+
+def label_suffix() -> str:
+    """The colon between a label and its figure, as the page's language writes it ("\u00a0:" in
+    French, ":" in English)."""
+    # Translators: French puts a no-break space (U+00A0) before the colon.
+    return pgettext("label suffix", ":")
 
 
 def _px(value: float) -> str:
@@ -152,7 +160,7 @@ def stacked_bars(
             parts.append(
                 format_html(
                     '<rect class="chart-series-{key}" x="{x}" y="{y}" width="{w}" '
-                    'height="{h}"><title>{label} · {name}: {value}{unit}</title></rect>',
+                    'height="{h}"><title>{label} · {name}{colon} {value}{unit}</title></rect>',
                     key=s.key,
                     x=_px(LEFT + index * slot + (slot - bar_width) / 2),
                     y=_px(bottom),
@@ -162,6 +170,7 @@ def stacked_bars(
                     name=s.label,
                     value=number(value),
                     unit=unit,
+                    colon=label_suffix(),
                 )
             )
     parts.extend(_x_labels(x_labels))
@@ -199,7 +208,7 @@ def lines(
             points.append(
                 format_html(
                     '<circle class="chart-series-{key}" cx="{x}" cy="{y}" r="3">'
-                    "<title>{label} · {name}: {value}{unit}</title></circle>",
+                    "<title>{label} · {name}{colon} {value}{unit}</title></circle>",
                     key=s.key,
                     x=_px(x),
                     y=_px(y),
@@ -207,6 +216,7 @@ def lines(
                     name=s.label,
                     value=number(value),
                     unit=unit,
+                    colon=label_suffix(),
                 )
             )
         if path:
@@ -250,7 +260,7 @@ def horizontal_bars(
                 '<text x="{tx}" y="{ty}" text-anchor="end">{label}</text>'
                 '<rect class="chart-track" x="{x}" y="{y}" width="{track}" height="{h}"/>'
                 '<rect class="chart-series-{key}" x="{x}" y="{y}" width="{w}" height="{h}">'
-                "<title>{label}: {value}{unit}</title></rect>"
+                "<title>{label}{colon} {value}{unit}</title></rect>"
                 '<text x="{vx}" y="{ty}">{value}{unit}</text>',
                 tx=left - 8,
                 ty=_px(y + row_height / 2 + 4),
@@ -263,6 +273,7 @@ def horizontal_bars(
                 h=row_height - 8,
                 value=number(value),
                 unit=unit,
+                colon=label_suffix(),
                 vx=_px(left + width + 6),
             )
         )

@@ -214,7 +214,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             % {"days": CHART_DAYS},
             x_labels=days,
             series=series,
-            unit=" s",
+            unit="\u00a0s",
         )
         legend = [(s.label, charts.legend_swatch(s.key, s.dashed)) for s in series]
         latency_charts.append({"chart": chart, "legend": legend})

@@ -52,7 +52,7 @@ def test_an_uncertain_prediction_is_shown_as_hesitant_neutre(member_client: Clie
     html = page.content.decode()
     assert "register-badge register-neutre hesitant" in html
     assert '<span class="confidence confidence-hesitant">hésitant</span>' in html
-    assert "Le modèle penche pour familier (50 %)" in html
+    assert "Le modèle penche pour familier (50\u202f%)" in html  # a narrow no-break space
 
 
 def test_each_sentence_is_marked_with_its_register_and_its_evidence(
@@ -118,7 +118,7 @@ def test_a_sure_prediction_says_how_sure_in_words_and_numbers(member_client: Cli
     ).content.decode()
 
     assert '<span class="confidence confidence-sure">sûr</span>' in html
-    assert "soutenu à 91 %" in html
+    assert "soutenu à 91\u202f%" in html
     assert "confidence-hesitant" not in html
 
 

@@ -270,8 +270,8 @@ def test_the_messages_are_in_french_by_default(cast: Cast) -> None:
     content = response.content.decode()
     assert "1 soumission a été supprimée." in content
     assert (
-        "1 soumission n\u2019a pas été supprimée : seuls son auteur ou le propriétaire du corpus "
-        "peuvent la supprimer." in content
+        "1 soumission n\u2019a pas été supprimée\u00a0: seuls son auteur ou le propriétaire du "
+        "corpus peuvent la supprimer." in content
     )
 
 

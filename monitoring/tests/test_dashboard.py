@@ -98,9 +98,9 @@ def test_the_page_draws_the_data(user: User, staff: User, workers: WorkersSetter
     # Correction rate: one feedback for four predictions yesterday.
     assert f"<title>{day} · feedback per 100 predictions: 25</title>" in page
     # Latency: p50 and p95 of 1, 2, 3 s (percentile_cont).
-    assert f"<title>{day} · text p50: 2 s</title>" in page
-    assert f"<title>{day} · text p95: 2.9 s</title>" in page
-    assert f"<title>{day} · audio p50: 30 s</title>" in page
+    assert f"<title>{day} · text p50: 2\u00a0s</title>" in page
+    assert f"<title>{day} · text p95: 2.9\u00a0s</title>" in page
+    assert f"<title>{day} · audio p50: 30\u00a0s</title>" in page
     # Tables under the charts, with the same figures.
     assert page.count('<table class="submissions data-table">') >= 6
     assert "<td>2</td><td>2.9</td><td>3</td>" in page
@@ -190,8 +190,8 @@ def test_the_french_page_speaks_french(user: User, staff: User, workers: Workers
 
     with translation.override("fr"):
         day = date_format(timezone.localdate() - yesterday, "j N")  # "5 déc."
-    assert f"<title>{day} · soutenu: 1</title>" in page
-    assert "texte p50: 2,5 s</title>" in page  # a decimal comma
+    assert f"<title>{day} · soutenu\u00a0: 1</title>" in page  # French: a no-break space before :
+    assert "texte p50\u00a0: 2,5\u00a0s</title>" in page  # a decimal comma
     assert '<th scope="row">Texte</th>' in page  # the backlog's kinds, translated
     assert "tâches texte en attente" in page.lower()
     assert "livrée avec le portail" in page  # the gate decision, translated

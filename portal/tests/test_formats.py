@@ -29,3 +29,12 @@ def test_short_and_long_forms_are_one_format(language: str, date: str, datetime_
 def test_numbers_take_the_languages_decimal_separator() -> None:
     assert _render("fr", "{{ value|floatformat:1 }}") == "0,5"
     assert _render("en", "{{ value|floatformat:1 }}") == "0.5"
+
+
+def test_counts_are_grouped_the_languages_way_where_a_page_asks() -> None:
+    # Not USE_THOUSAND_SEPARATOR: ids in attributes and JSON stay bare; pages use intcomma.
+    source = "{% load humanize %}{{ count|intcomma }} {{ count }}"
+    with translation.override("fr"):
+        assert Template(source).render(Context({"count": 20000})) == "20\u00a0000 20000"
+    with translation.override("en"):
+        assert Template(source).render(Context({"count": 20000})) == "20,000 20000"

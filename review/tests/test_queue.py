@@ -78,7 +78,7 @@ def test_flags_first_then_uncertain_items_with_what_a_reviewer_needs(
     # The sentence is highlighted inside its context, with the model's scores and the feedback.
     assert '<mark class="review-target">T&#x27;as vu le match hier soir ?</mark>' in html
     assert "Je vous prie d&#x27;agréer mes salutations." in html
-    assert "soutenu 10 % · neutre 20 % · familier 70 %" in html
+    assert "soutenu 10\u202f% · neutre 20\u202f% · familier 70\u202f%" in html
     assert "“Juste une question.”" in html
     assert f"/relecture/elements/{flag.pk}/jugement/" in html
     # A flag is upheld or dismissed; an uncertain item gets the three registers, not two
