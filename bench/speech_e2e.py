@@ -8,7 +8,15 @@ segment). The
 clock starts just before the upload and stops at the first poll that answers `done`. The first
 run is a throw-away warm-up (models loaded, files cached) and is not counted.
 
-    .venv/bin/python bench/speech_e2e.py --base-url http://127.0.0.1:8000 --runs 5
+Each run also notes when the first decoded segment showed in the status (and the page), when the
+first one had its register, and when the transcription ended (the status left `transcribing`).
+
+`--reference` times, before each portal run and in this process, faster-whisper alone on the
+same clip (Whisper base int8 from the assembled models, beam 5, word timestamps, the VAD filter,
+French: what the portal's speech worker asks of it, without the portal around it), and prints
+the ratio of the two medians: the portal's cost over the model's own, measured in one run.
+
+    .venv/bin/python bench/speech_e2e.py --base-url http://127.0.0.1:8000 --runs 5 --reference
 
 The clip is LONG_FRENCH synthesized with espeak-ng (`parlure_ml.speech.synth`), or `--file`.
 """
@@ -92,7 +100,13 @@ def run_once(browser: Browser, audio: bytes, filename: str, poll: float) -> dict
     while True:
         _url, text = browser.get(status_path)
         data = json.loads(text)
-        first_seen.setdefault(data["status"], time.perf_counter() - started)
+        now = time.perf_counter() - started
+        first_seen.setdefault(data["status"], now)
+        live = data.get("live_segments") or []
+        if live:
+            first_seen.setdefault("segment", now)
+        if any(segment["label"] for segment in live):
+            first_seen.setdefault("segment label", now)
         if data["finished"]:
             break
         time.sleep(poll)
@@ -104,10 +118,52 @@ def run_once(browser: Browser, audio: bytes, filename: str, poll: float) -> dict
         "uploaded": uploaded,
         "transcribing": first_seen.get("transcribing"),
         "classifying": first_seen.get("classifying"),
+        "segment": first_seen.get("segment"),
+        "segment label": first_seen.get("segment label"),
+        # The transcription ended at the first poll that no longer saw it running.
+        "transcribed": min(
+            (at for state, at in first_seen.items() if state in ("classifying", "done")),
+            default=None,
+        ),
         "status": data["status"],
         "label": label.group(1) if label else "-",
         "labels": len(re.findall(r"register-(?:soutenu|neutre|familier)", html)),
     }
+
+
+class RawTranscriber:
+    """faster-whisper alone, in this process, asked what the portal's speech worker asks."""
+
+    def __init__(self) -> None:
+        from faster_whisper import WhisperModel
+
+        from parlure_ml.backbone.encoder import torch_threads
+        from parlure_ml.paths import default_model_dir, force_offline
+        from parlure_ml.speech.sources import WHISPER_SUBDIR
+        from parlure_ml.speech.transcriber import COMPUTE_TYPE
+
+        force_offline()
+        self.model = WhisperModel(
+            str(default_model_dir() / WHISPER_SUBDIR),
+            device="cpu",
+            compute_type=COMPUTE_TYPE,
+            cpu_threads=torch_threads(),
+            local_files_only=True,
+        )
+
+    def seconds(self, path: Path) -> float:
+        started = time.perf_counter()
+        segments, _info = self.model.transcribe(
+            str(path),
+            language="fr",
+            beam_size=5,
+            vad_filter=True,
+            word_timestamps=True,
+            condition_on_previous_text=False,
+        )
+        for _segment in segments:  # lazy: decoded as the loop asks
+            pass
+        return time.perf_counter() - started
 
 
 def describe(result: dict[str, object]) -> str:
@@ -117,7 +173,8 @@ def describe(result: dict[str, object]) -> str:
 
     return (
         f"{result['total']:6.2f} s  (upload answered {result['uploaded']:.2f} s, transcribing "
-        f"seen {seen('transcribing')}, classifying seen {seen('classifying')})  "
+        f"seen {seen('transcribing')}, first segment {seen('segment')}, its register "
+        f"{seen('segment label')}, transcribed {seen('transcribed')})  "
         f"{result['status']:5s} {result['label']}, "
         f"{result['labels']} register labels on the page"
     )
@@ -129,13 +186,23 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs, after one warm-up")
     parser.add_argument("--poll", type=float, default=0.1, help="seconds between status polls")
     parser.add_argument("--file", type=Path, help="audio file (default: ~30 s synthesized)")
+    parser.add_argument(
+        "--reference",
+        action="store_true",
+        help="before each run, time faster-whisper alone on the clip here; print the ratio",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         path = args.file or synthesize(LONG_FRENCH, Path(tmp) / "french-30s.wav")
-        audio = path.read_bytes()
-        seconds = probe_audio(path, max_seconds=24 * 3600).duration_s
+        return measure(args, path)
+
+
+def measure(args: argparse.Namespace, path: Path) -> int:
+    audio = path.read_bytes()
+    seconds = probe_audio(path, max_seconds=24 * 3600).duration_s
     print(f"clip: {path.name}, {seconds:.1f} s, {len(audio) / 1e6:.2f} MB; portal {args.base_url}")
+    reference = RawTranscriber() if args.reference else None
 
     browser = Browser(args.base_url)
     password = uuid.uuid4().hex
@@ -145,9 +212,16 @@ def main() -> int:
          "password1": password, "password2": password},
     )  # fmt: skip
 
+    if reference is not None:
+        print(f"warm-up, faster-whisper alone (not counted): {reference.seconds(path):.2f} s")
     print(f"warm-up (not counted): {describe(run_once(browser, audio, path.name, args.poll))}")
-    totals = []
+    totals: list[float] = []
+    raws: list[float] = []
     for run in range(args.runs):
+        if reference is not None:
+            # The portal's workers are idle meanwhile: the two never compete for the cores.
+            raws.append(reference.seconds(path))
+            print(f"run {run + 1}: faster-whisper alone {raws[-1]:.2f} s")
         result = run_once(browser, audio, path.name, args.poll)
         if result["status"] != "done":
             print(f"run {run + 1}: {describe(result)}  <- not done, not counted")
@@ -162,6 +236,13 @@ def main() -> int:
         f"{statistics.median(totals):.2f} s, mean {statistics.mean(totals):.2f} s, "
         f"min {min(totals):.2f} s, max {max(totals):.2f} s"
     )
+    if raws:
+        print(
+            f"faster-whisper alone on the same clip, same runs: median "
+            f"{statistics.median(raws):.2f} s (min {min(raws):.2f} s, max {max(raws):.2f} s)\n"
+            f"ratio upload-to-label / faster-whisper alone (medians): "
+            f"{statistics.median(totals) / statistics.median(raws):.2f}"
+        )
     return 0
 
 
