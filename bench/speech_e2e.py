@@ -18,7 +18,8 @@ the ratio of the two medians: the portal's cost over the model's own, measured i
 
     .venv/bin/python bench/speech_e2e.py --base-url http://127.0.0.1:8000 --runs 5 --reference
 
-The clip is LONG_FRENCH synthesized with espeak-ng (`parlure_ml.speech.synth`), or `--file`.
+The clip is LONG_FRENCH synthesized with espeak-ng (`parlure_ml.speech.synth`), `--repeat` times
+in a row, or `--file`.
 """
 
 from __future__ import annotations
@@ -187,6 +188,12 @@ def main() -> int:
     parser.add_argument("--poll", type=float, default=0.1, help="seconds between status polls")
     parser.add_argument("--file", type=Path, help="audio file (default: ~30 s synthesized)")
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="synthesize the text this many times in a row (3: a ~90 s clip of 3 windows)",
+    )
+    parser.add_argument(
         "--reference",
         action="store_true",
         help="before each run, time faster-whisper alone on the clip here; print the ratio",
@@ -194,7 +201,8 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        path = args.file or synthesize(LONG_FRENCH, Path(tmp) / "french-30s.wav")
+        name = f"french-{30 * args.repeat}s.wav"
+        path = args.file or synthesize(" ".join([LONG_FRENCH] * args.repeat), Path(tmp) / name)
         return measure(args, path)
 
 

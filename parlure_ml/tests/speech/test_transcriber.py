@@ -337,3 +337,28 @@ def test_a_long_vocabulary_keeps_its_first_terms_within_the_prompt():
 def test_an_unknown_vocabulary_mode_is_refused():
     with pytest.raises(ValueError, match="vocabulary mode"):
         vocabulary_options(["x"], "everywhere")
+
+
+def test_language_detection_and_the_first_window_share_one_encoder_pass(
+    transcriber: Transcriber, french_wav: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from faster_whisper import WhisperModel
+
+    encoded: list[tuple[int, ...]] = []
+    encode = WhisperModel.encode
+
+    def counting(self: WhisperModel, features: np.ndarray) -> object:
+        encoded.append(features.shape)
+        return encode(self, features)
+
+    monkeypatch.setattr(WhisperModel, "encode", counting)
+    monkeypatch.setattr(transcriber.model, "_last", None)  # nothing remembered from other tests
+
+    with_detection = transcriber.transcribe(french_wav)
+
+    # A clip shorter than one window: encoded once, for the detector and the decoding alike.
+    assert len(encoded) == 1
+    assert with_detection.detected_language == "fr"
+    # The same transcript as without the detector (which encodes on its own then).
+    monkeypatch.setattr(transcriber.model, "_last", None)
+    assert transcriber.transcribe(french_wav, detect_language=False).text == with_detection.text
