@@ -136,6 +136,7 @@ class Transcriber:
         and names the speech may contain (people, places, jargon), passed as `vocabulary_mode`
         says (VOCABULARY_MODES).
         """
+        from faster_whisper.transcribe import restore_speech_timestamps
         from faster_whisper.vad import VadOptions, get_speech_timestamps
 
         audio = decode_audio(source, max_seconds=max_seconds)
@@ -159,15 +160,21 @@ class Transcriber:
             detected, _, all_probs = self.model.detect_language(features=features)
             probabilities = dict(all_probs)
         language = language or detected
+        # The speech alone, as faster-whisper's own VAD filter cuts it (its default VadOptions,
+        # the chunks joined end to end), and the times put back on the recording as it does:
+        # its filter would run the VAD a second time (62 % of a worker's transcription time in
+        # a profile on the shared 2-core machine).
         raw_segments, _info = self.model.transcribe(
-            audio,
+            speech,
             language=language,
             beam_size=beam_size,
-            vad_filter=vad,  # the same default VadOptions as above
+            vad_filter=False,
             word_timestamps=True,
             condition_on_previous_text=False,
             **vocabulary_options(vocabulary, vocabulary_mode),
         )
+        if vad:
+            raw_segments = restore_speech_timestamps(raw_segments, chunks, SAMPLE_RATE)
         segments = []
         for raw in raw_segments:  # lazy: each window is decoded when the loop asks for it
             words = [
