@@ -12,9 +12,9 @@ Each run also notes when the first decoded segment showed in the status (and the
 first one had its register, and when the transcription ended (the status left `transcribing`).
 
 `--reference` times, before each portal run and in this process, faster-whisper alone on the
-same clip (Whisper base int8 from the assembled models, beam 5, word timestamps, the VAD filter,
-French: what the portal's speech worker asks of it, without the portal around it), and prints
-the ratio of the two medians: the portal's cost over the model's own, measured in one run.
+same clip (Whisper base int8 from the assembled models, French, beam 5, word timestamps, its
+other defaults: no VAD filter, no language detection), and prints the ratio of the two medians:
+the portal's cost over the model's own, measured in one run.
 
     .venv/bin/python bench/speech_e2e.py --base-url http://127.0.0.1:8000 --runs 5 --reference
 
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import sys
@@ -136,31 +137,27 @@ class RawTranscriber:
     """faster-whisper alone, in this process, asked what the portal's speech worker asks."""
 
     def __init__(self) -> None:
-        from faster_whisper import WhisperModel
-
-        from parlure_ml.backbone.encoder import torch_threads
+        # Nothing of the portal's models in this process (no torch): faster-whisper alone.
         from parlure_ml.paths import default_model_dir, force_offline
         from parlure_ml.speech.sources import WHISPER_SUBDIR
-        from parlure_ml.speech.transcriber import COMPUTE_TYPE
 
         force_offline()
+        from faster_whisper import WhisperModel
+
+        threads = os.environ.get("PARLURE_TORCH_THREADS") or len(os.sched_getaffinity(0))
         self.model = WhisperModel(
             str(default_model_dir() / WHISPER_SUBDIR),
             device="cpu",
-            compute_type=COMPUTE_TYPE,
-            cpu_threads=torch_threads(),
+            compute_type="int8",  # the portal's (parlure_ml.speech.transcriber.COMPUTE_TYPE)
+            cpu_threads=int(threads),
             local_files_only=True,
         )
 
     def seconds(self, path: Path) -> float:
         started = time.perf_counter()
+        # faster-whisper's defaults otherwise (no VAD filter): the model's own cost.
         segments, _info = self.model.transcribe(
-            str(path),
-            language="fr",
-            beam_size=5,
-            vad_filter=True,
-            word_timestamps=True,
-            condition_on_previous_text=False,
+            str(path), language="fr", beam_size=5, word_timestamps=True
         )
         for _segment in segments:  # lazy: decoded as the loop asks
             pass
