@@ -204,11 +204,13 @@ class SubmissionAudioCreateView(APIView):
                 source=fields["source"],
                 client_token=fields.get("client_token"),
                 corpus=corpus,
+                speakers=fields["speakers"],
             )
         except DjangoValidationError as error:
             if error.code == "too_large":
                 raise PayloadTooLarge(error.messages[0]) from None
-            raise field_error(error, "file") from None
+            field = "speakers" if error.code == "bad_speakers" else "file"
+            raise field_error(error, field) from None
         return created_or_found(request, submission, created)
 
 
