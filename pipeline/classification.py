@@ -227,19 +227,25 @@ def speech_transcribe(
 
 
 def speech_speakers(path: Path, transcript: Transcript, speakers: str) -> list[str]:
-    """Who speaks each of the transcript's segments ("S1", "S2"...), one label per segment.
+    """Who speaks each of the transcript's segments ("S1", "S2"...), one label per segment
+    ("" for a segment without text).
 
     ``speakers`` is "auto" (the number of speakers is found) or how many there are. The voice
     encoder is the process's own (loaded on first use, then kept); the audio is decoded again
     here, as the speech model read it.
     """
     audio = decode_audio(path, max_seconds=settings.PARLURE_AUDIO_MAX_SECONDS)
-    return label_speakers(
-        audio,
-        [(segment.start, segment.end) for segment in transcript.segments],
-        speakers=None if speakers == "auto" else int(speakers),
-        encoder=get_voice_encoder(),
+    # Segments without text are not stored: they get no speaker, and take no label number.
+    spoken = [segment for segment in transcript.segments if segment.text.strip()]
+    labels = iter(
+        label_speakers(
+            audio,
+            [(segment.start, segment.end) for segment in spoken],
+            speakers=None if speakers == "auto" else int(speakers),
+            encoder=get_voice_encoder(),
+        )
     )
+    return [next(labels) if segment.text.strip() else "" for segment in transcript.segments]
 
 
 def models_warm_up(names: list[str]) -> None:
