@@ -12,7 +12,9 @@ from .api.submissions import (
     SubmissionStatusView,
 )
 from .api.transcripts import (
+    SegmentSpeakerView,
     SegmentView,
+    SpeakerView,
     TranscriptExportView,
     TranscriptRevisionListView,
     TranscriptRevisionRevertView,
@@ -33,6 +35,16 @@ urlpatterns: list[URLPattern] = [
         f"{ONE}transcript/segments/<int:index>/",
         SegmentView.as_view(),
         name="transcript-segment",
+    ),
+    path(
+        f"{ONE}transcript/segments/<int:index>/speaker/",
+        SegmentSpeakerView.as_view(),
+        name="transcript-segment-speaker",
+    ),
+    path(
+        f"{ONE}transcript/speakers/<str:label>/",
+        SpeakerView.as_view(),
+        name="transcript-speaker",
     ),
     path(
         f"{ONE}transcript/validate/",

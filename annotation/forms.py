@@ -3,12 +3,13 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from corpora.models import Corpus
 
-from .models import AudioRecording, Register, Submission
+from .models import SPEAKERS_CHOICES, AudioRecording, Register, Submission
 from .selectors import SubmissionFilters, corpora_for_filter
 from .services import text_clean
 
@@ -121,6 +122,28 @@ class AudioSubmissionForm(forms.Form):
         widget=forms.HiddenInput,
     )
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    speakers = forms.ChoiceField(
+        label=_("Speakers"),
+        choices=[],  # set per form, in the language of the request
+        required=False,
+        error_messages={
+            "invalid_choice": _('Speakers: leave empty, or give "auto" or a number from 2 to 6.')
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["speakers"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", gettext("Do not label speakers")),
+            ("auto", gettext("Label speakers, find how many")),
+            *[
+                (count, gettext("Label %(count)s speakers") % {"count": count})
+                for count in SPEAKERS_CHOICES
+                if count.isdigit()
+            ],
+        ]
 
 
 class ReplaceForm(forms.Form):

@@ -6,7 +6,7 @@ see it, 403 when their corpus role does not allow the action): pages and API sha
 
 import datetime
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -240,6 +240,31 @@ def segment_get(*, transcript: Transcript, index: int) -> Segment:
 
 def transcript_segments(*, transcript: Transcript) -> list[Segment]:
     return list(transcript.segments.select_related("current_prediction").order_by("index"))
+
+
+@dataclass(frozen=True)
+class Speaker:
+    label: str  # "S1", as on the segments
+    name: str  # the name people gave it, or ""
+    shown: str  # the name, else the label
+
+
+def transcript_speakers(*, transcript: Transcript, segments: Sequence[Segment]) -> list[Speaker]:
+    """The speakers of these segments (the transcript's), by label number: S1, S2… S10."""
+    labels = {segment.speaker for segment in segments if segment.speaker}
+    names = transcript.speaker_names or {}
+    ordered = sorted(labels, key=lambda label: (len(label), label))
+    speakers = []
+    for label in ordered:
+        name = str(names.get(label) or "")
+        speakers.append(Speaker(label=label, name=name, shown=name or label))
+    return speakers
+
+
+def speaker_label_next(speakers: Sequence[Speaker]) -> str:
+    """A label no segment has yet, for a new speaker: one more than the highest."""
+    numbers = [int(speaker.label[1:]) for speaker in speakers if speaker.label[1:].isdigit()]
+    return f"S{max(numbers, default=0) + 1}"
 
 
 def transcript_revision_get(*, transcript: Transcript, version: int) -> TranscriptRevision:

@@ -14,6 +14,7 @@ from rest_framework import serializers
 from accounts.models import User
 
 from .models import (
+    SPEAKERS_CHOICES,
     AudioRecording,
     LiveSegment,
     Prediction,
@@ -88,6 +89,31 @@ class SubmissionAudioCreateSerializer(serializers.Serializer[None]):
     corpus = serializers.UUIDField(required=False, allow_null=True, help_text=CORPUS_HELP)
     client_token = serializers.UUIDField(
         required=False, allow_null=True, help_text=CLIENT_TOKEN_HELP
+    )
+    speakers = serializers.ChoiceField(
+        choices=[choice for choice in SPEAKERS_CHOICES if choice],
+        allow_blank=True,
+        default="",
+        help_text='Label who speaks each segment: "auto" finds the number of speakers, a number '
+        "from 2 to 6 says it; empty (the default) labels none. Adds the time of a voice "
+        "encoder to the transcription (seconds per minute of speech).",
+    )
+
+
+class SpeakerRenameSerializer(serializers.Serializer[None]):
+    name = StrictCharField(
+        trim_whitespace=False,
+        allow_blank=True,
+        help_text="The speaker's name for the whole transcript (at most 60 characters); empty "
+        "takes the name back, and the label shows again.",
+    )
+
+
+class SegmentSpeakerSerializer(serializers.Serializer[None]):
+    speaker = StrictCharField(
+        allow_blank=True,
+        help_text='A speaker label: one the transcript has, or a new one ("S" and a number, such '
+        'as "S3"); empty for nobody.',
     )
 
 
@@ -421,6 +447,15 @@ class SegmentSerializer(serializers.ModelSerializer[Segment]):
         help_text="The transcript version the register was computed on: lower than the "
         "transcript's version while a correction is being classified."
     )
+    speaker = serializers.CharField(
+        read_only=True,
+        help_text='Who speaks it: a label ("S1", "S2"…), or empty when speakers were not labelled.',
+    )
+    speaker_name = serializers.CharField(
+        read_only=True,
+        help_text="The speaker's name in this transcript (the label until someone names them); "
+        "empty without a speaker.",
+    )
 
     class Meta:
         model = Segment
@@ -430,6 +465,8 @@ class SegmentSerializer(serializers.ModelSerializer[Segment]):
             "end",
             "text",
             "edited",
+            "speaker",
+            "speaker_name",
             "words",
             "label",
             "top_label",
@@ -480,6 +517,12 @@ class SegmentCorrectedSerializer(SegmentSerializer):
 
 
 class TranscriptSerializer(serializers.ModelSerializer[Transcript]):
+    speaker_names = serializers.DictField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text='The names given to speaker labels ({"S1": "Marie"}); a label without a name '
+        "is shown as it is.",
+    )
     segments = serializers.SerializerMethodField()
 
     class Meta:
@@ -492,6 +535,7 @@ class TranscriptSerializer(serializers.ModelSerializer[Transcript]):
             "model",
             "version",
             "validated_at",
+            "speaker_names",
             "segments",
         ]
         read_only_fields = fields

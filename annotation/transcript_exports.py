@@ -26,20 +26,37 @@ def _clock(seconds: float, separator: str) -> str:
     return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
 
 
+def _spoken(segment: Segment) -> str:
+    """The text, after its speaker's name when it has one: « Marie: Bonjour »."""
+    name = segment.speaker_name
+    return f"{name}: {segment.text}" if name else segment.text
+
+
 def transcript_as_txt(segments: Sequence[Segment]) -> str:
-    return "\n".join(segment.text for segment in segments) + "\n"
+    return "\n".join(_spoken(segment) for segment in segments) + "\n"
 
 
 def transcript_as_srt(segments: Sequence[Segment]) -> str:
     blocks = [
-        f"{number}\n{_clock(s.start, ',')} --> {_clock(s.end, ',')}\n{s.text}\n"
+        f"{number}\n{_clock(s.start, ',')} --> {_clock(s.end, ',')}\n{_spoken(s)}\n"
         for number, s in enumerate(segments, start=1)
     ]
     return "\n".join(blocks)
 
 
+def _vtt_cue_text(segment: Segment) -> str:
+    """The cue's text, in a voice span (``<v Marie>``) when the segment has a speaker."""
+    name = segment.speaker_name
+    if not name:
+        return segment.text
+    escaped = name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<v {escaped}>{segment.text}"
+
+
 def transcript_as_vtt(segments: Sequence[Segment]) -> str:
-    blocks = [f"{_clock(s.start, '.')} --> {_clock(s.end, '.')}\n{s.text}\n" for s in segments]
+    blocks = [
+        f"{_clock(s.start, '.')} --> {_clock(s.end, '.')}\n{_vtt_cue_text(s)}\n" for s in segments
+    ]
     return "WEBVTT\n\n" + "\n".join(blocks)
 
 
@@ -74,6 +91,7 @@ def transcript_as_json(
                 "end": s.end,
                 "text": s.text,
                 "corrected": s.edited,
+                **({"speaker": s.speaker_name, "speaker_label": s.speaker} if s.speaker else {}),
                 "words": s.words,
                 "register": _prediction_dict(s),
             }

@@ -19,6 +19,16 @@ urlpatterns = [
         views.transcript_revision_revert_view,
         name="transcript_revision_revert",
     ),
+    path(
+        "<uuid:public_id>/locuteurs/",
+        views.transcript_speaker_rename_view,
+        name="transcript_speaker_rename",
+    ),
+    path(
+        "<uuid:public_id>/segments/<int:index>/locuteur/",
+        views.segment_speaker_view,
+        name="segment_speaker",
+    ),
     path("<uuid:public_id>/remplacer/", views.transcript_replace, name="transcript_replace"),
     path(
         "<uuid:public_id>/export.<str:fmt>", views.transcript_export_view, name="transcript_export"

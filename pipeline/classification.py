@@ -16,6 +16,8 @@ from learning.services import model_directory
 from parlure_ml.register import RegisterClassifier, RegisterPrediction, get_classifier
 from parlure_ml.register.artifact import SHIPPED_DIR, ModelCard
 from parlure_ml.register.classifier import Evidence
+from parlure_ml.speech.audio import decode_audio
+from parlure_ml.speech.speakers import get_voice_encoder, label_speakers
 from parlure_ml.speech.transcriber import Segment, Transcript, get_transcriber
 
 logger = logging.getLogger(__name__)
@@ -224,9 +226,34 @@ def speech_transcribe(
     )
 
 
+def speech_speakers(path: Path, transcript: Transcript, speakers: str) -> list[str]:
+    """Who speaks each of the transcript's segments ("S1", "S2"...), one label per segment
+    ("" for a segment without text).
+
+    ``speakers`` is "auto" (the number of speakers is found) or how many there are. The voice
+    encoder is the process's own (loaded on first use, then kept); the audio is decoded again
+    here, as the speech model read it.
+    """
+    audio = decode_audio(path, max_seconds=settings.PARLURE_AUDIO_MAX_SECONDS)
+    # Segments without text are not stored: they get no speaker, and take no label number.
+    spoken = [segment for segment in transcript.segments if segment.text.strip()]
+    labels = iter(
+        label_speakers(
+            audio,
+            [(segment.start, segment.end) for segment in spoken],
+            speakers=None if speakers == "auto" else int(speakers),
+            encoder=get_voice_encoder(),
+        )
+    )
+    return [next(labels) if segment.text.strip() else "" for segment in transcript.segments]
+
+
 def models_warm_up(names: list[str]) -> None:
-    """Load the named models ("register", "speech") now rather than on the first job."""
+    """Load the named models ("register", "speech", "speakers") now rather than on the first
+    job."""
     if "register" in names:
         register_classifier()
     if "speech" in names:
         get_transcriber()
+    if "speakers" in names:
+        get_voice_encoder()

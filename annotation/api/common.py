@@ -27,6 +27,13 @@ SEGMENT_INDEX = OpenApiParameter(
     description="The segment's index in the transcript, from 0.",
     examples=[OpenApiExample("The first segment", value=0)],
 )
+SPEAKER_LABEL = OpenApiParameter(
+    "label",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description='A speaker label of the transcript, as its segments\' `speaker` gives it ("S1").',
+    examples=[OpenApiExample("The first speaker", value="S1")],
+)
 REVISION_VERSION = OpenApiParameter(
     "version",
     OpenApiTypes.INT,

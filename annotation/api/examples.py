@@ -111,6 +111,8 @@ SEGMENT: dict[str, Any] = {
     "end": 2.4,
     "text": "Bonjour à tous,",
     "edited": False,
+    "speaker": "S1",
+    "speaker_name": "Marie",
     "words": [
         {"start": 0.0, "end": 0.52, "word": " Bonjour", "probability": 0.98},
         {"start": 0.52, "end": 0.71, "word": " à", "probability": 0.95},
@@ -130,6 +132,7 @@ TRANSCRIPT: dict[str, Any] = {
     "model": "faster-whisper-small",
     "version": 1,
     "validated_at": None,
+    "speaker_names": {"S1": "Marie"},
     "segments": [SEGMENT],
 }
 CORRECTED_SEGMENT: dict[str, Any] = {

@@ -167,8 +167,9 @@ class SubmissionAudioCreateView(APIView):
             "while the speech model works), then read `links.transcript`. The file is checked by "
             "its content: not audio, damaged, too short or too long is a 400 on `file`; over the "
             "size limit is a 413, answered before the file is read. The recording is kept until "
-            f"the transcript is validated, or the retention period ends. {CORPUS_RULES} Counts "
-            "against the `uploads` rate."
+            f"the transcript is validated, or the retention period ends. `speakers` (`auto`, or "
+            "2 to 6) also labels who speaks each segment; any other value is a 400 on it. "
+            f"{CORPUS_RULES} Counts against the `uploads` rate."
         ),
         tags=[TAG_SUBMISSIONS],
         request={"multipart/form-data": SubmissionAudioCreateSerializer},
@@ -204,11 +205,13 @@ class SubmissionAudioCreateView(APIView):
                 source=fields["source"],
                 client_token=fields.get("client_token"),
                 corpus=corpus,
+                speakers=fields["speakers"],
             )
         except DjangoValidationError as error:
             if error.code == "too_large":
                 raise PayloadTooLarge(error.messages[0]) from None
-            raise field_error(error, "file") from None
+            field = "speakers" if error.code == "bad_speakers" else "file"
+            raise field_error(error, field) from None
         return created_or_found(request, submission, created)
 
 

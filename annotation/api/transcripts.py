@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,12 +27,16 @@ from annotation.selectors import (
 from annotation.serializers import (
     SegmentCorrectedSerializer,
     SegmentCorrectionSerializer,
+    SegmentSpeakerSerializer,
+    SpeakerRenameSerializer,
     TranscriptRevisionSerializer,
     TranscriptSerializer,
 )
 from annotation.services import (
+    segment_speaker_set,
     transcript_correct,
     transcript_revision_revert,
+    transcript_speaker_rename,
     transcript_validate,
 )
 from annotation.transcript_exports import (
@@ -44,7 +49,14 @@ from common.rest.negotiation import FirstRendererNegotiation
 from common.rest.schema import error_response
 
 from . import examples
-from .common import PUBLIC_ID, REVISION_VERSION, SEGMENT_INDEX, TAG_TRANSCRIPTS, field_error
+from .common import (
+    PUBLIC_ID,
+    REVISION_VERSION,
+    SEGMENT_INDEX,
+    SPEAKER_LABEL,
+    TAG_TRANSCRIPTS,
+    field_error,
+)
 
 # The service's refusals that depend on the transcript's state, not on the text sent.
 STATE_CONFLICTS = {"validated", "not_done"}
@@ -121,6 +133,103 @@ class SegmentView(APIView):
             pk=segment.pk
         )
         return Response(SegmentCorrectedSerializer(saved).data)
+
+
+class SegmentSpeakerView(APIView):
+    @extend_schema(
+        operation_id="transcript_segment_speaker",
+        summary="Say who speaks a segment",
+        description=(
+            "Gives the segment a speaker: a label the transcript already has, a new one (`S` "
+            'and a number, such as `"S3"`), or empty for nobody. The text, the version and the '
+            "register do not change. A malformed label is a 400 on `speaker`; a validated "
+            "transcript, or a job not done yet, is a 409. Needs the annotator role (or more) in "
+            "the submission's corpus."
+        ),
+        tags=[TAG_TRANSCRIPTS],
+        parameters=[PUBLIC_ID, SEGMENT_INDEX],
+        request=SegmentSpeakerSerializer,
+        responses={
+            200: OpenApiResponse(SegmentCorrectedSerializer, description="The segment."),
+            409: error_response("The transcript is validated, or its job is not done."),
+        },
+        examples=[
+            OpenApiExample("Another speaker", value={"speaker": "S2"}, request_only=True),
+            OpenApiExample(
+                "Reassigned",
+                value={
+                    **examples.SEGMENT,
+                    "speaker": "S2",
+                    "speaker_name": "S2",
+                    "transcript_version": 1,
+                },
+                response_only=True,
+            ),
+        ],
+    )
+    def put(self, request: Request, public_id: uuid.UUID, index: int) -> Response:
+        user = request_user(request)
+        submission = submission_get(user=user, public_id=public_id, can=Can.ANNOTATE)
+        segment = segment_get(transcript=transcript_get(submission=submission), index=index)
+        payload = SegmentSpeakerSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            segment_speaker_set(
+                segment=segment, speaker=payload.validated_data["speaker"], acting_user=user
+            )
+        except DjangoValidationError as error:
+            if error.code in STATE_CONFLICTS:
+                raise Conflict(error.messages[0]) from None
+            raise field_error(error, "speaker") from None
+        saved = Segment.objects.select_related("current_prediction", "transcript").get(
+            pk=segment.pk
+        )
+        return Response(SegmentCorrectedSerializer(saved).data)
+
+
+class SpeakerView(APIView):
+    @extend_schema(
+        operation_id="transcript_speaker_rename",
+        summary="Name a speaker",
+        description=(
+            'Names a speaker label ("S1") for the whole transcript: every segment of that '
+            "speaker shows the name, in the page, the API and the exports. An empty name takes "
+            "it back (the label shows again). A label no segment has is a 404; a name over 60 "
+            "characters is a 400 on `name`; a validated transcript, or a job not done yet, is a "
+            "409. Needs the annotator role (or more) in the submission's corpus."
+        ),
+        tags=[TAG_TRANSCRIPTS],
+        parameters=[PUBLIC_ID, SPEAKER_LABEL],
+        request=SpeakerRenameSerializer,
+        responses={
+            200: OpenApiResponse(TranscriptSerializer, description="The transcript."),
+            409: error_response("The transcript is validated, or its job is not done."),
+        },
+        examples=[
+            OpenApiExample("A name", value={"name": "Marie"}, request_only=True),
+            OpenApiExample("Named", value=examples.TRANSCRIPT, response_only=True),
+        ],
+    )
+    def put(self, request: Request, public_id: uuid.UUID, label: str) -> Response:
+        user = request_user(request)
+        submission = submission_get(user=user, public_id=public_id, can=Can.ANNOTATE)
+        transcript = transcript_get(submission=submission)
+        payload = SpeakerRenameSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            transcript = transcript_speaker_rename(
+                transcript=transcript,
+                label=label,
+                name=payload.validated_data["name"],
+                acting_user=user,
+            )
+        except DjangoValidationError as error:
+            if error.code in STATE_CONFLICTS:
+                raise Conflict(error.messages[0]) from None
+            if error.code in {"unknown_speaker", "bad_speaker"}:
+                raise NotFound(error.messages[0]) from None
+            raise field_error(error, "name") from None
+        return _transcript_response(request, transcript)
 
 
 class TranscriptValidateView(APIView):

@@ -1,7 +1,15 @@
-from .speech import AudioRecording, LiveSegment, Segment, Transcript, TranscriptRevision
+from .speech import (
+    SPEAKERS_CHOICES,
+    AudioRecording,
+    LiveSegment,
+    Segment,
+    Transcript,
+    TranscriptRevision,
+)
 from .submission import Prediction, Register, Submission
 
 __all__ = [
+    "SPEAKERS_CHOICES",
     "AudioRecording",
     "LiveSegment",
     "Prediction",

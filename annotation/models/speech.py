@@ -53,6 +53,9 @@ class AudioRecording(models.Model):
     duration_s = models.FloatField(_("duration (s)"))
     container = models.CharField(_("container"), max_length=50)
     codec = models.CharField(_("codec"), max_length=50)
+    # Label who speaks each segment after transcription: "" (no), "auto" (the number of
+    # speakers is found) or the number of speakers, "2" to "6" (SPEAKERS_CHOICES).
+    speakers = models.CharField(_("speakers"), max_length=4, blank=True, default="")
     created_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
     # Voice is personal data: the file goes once the transcript is validated or the retention
     # period ends, whichever comes first. The row stays, as a record of what was deleted when.
@@ -81,6 +84,9 @@ def _delete_file_with_row(
         transaction.on_commit(lambda: storage.delete(name))
 
 
+# What an upload may ask for speakers: "" (no labels), "auto", or how many speakers there are.
+SPEAKERS_CHOICES = ["", "auto", "2", "3", "4", "5", "6"]
+
 # Below this probability of French (from the speech model's language detector), the page warns.
 NOT_FRENCH_BELOW = 0.25
 
@@ -100,6 +106,8 @@ class Transcript(models.Model):
     # Bumped by every correction; predictions say which version they read.
     version = models.PositiveIntegerField(_("version"), default=1)
     validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
+    # Speaker label ("S1", as stored on the segments) → the name people gave it ("Marie").
+    speaker_names = models.JSONField(_("speaker names"), default=dict, blank=True)
     validated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -145,6 +153,9 @@ class Segment(models.Model):
     # (parlure_ml.speech.alignment). Corrections made before that kept the model's words.
     words = models.JSONField(_("words"), default=list, blank=True)
     edited = models.BooleanField(_("corrected"), default=False)
+    # Who speaks it: a label ("S1", "S2"…; its name is in Transcript.speaker_names), or "" when
+    # speakers were not labelled.
+    speaker = models.CharField(_("speaker"), max_length=10, blank=True, default="")
     current_prediction = models.OneToOneField(
         "Prediction",
         on_delete=models.SET_NULL,
@@ -172,6 +183,13 @@ class Segment(models.Model):
         words = self.words or []
         spelled = "".join("".join(str(word.get("word", "")).split()) for word in words)
         return words if words and spelled == "".join(self.text.split()) else []
+
+    @property
+    def speaker_name(self) -> str:
+        """Who speaks it, as people named them ("Marie"), else the label ("S1"); "" for none."""
+        if not self.speaker:
+            return ""
+        return str((self.transcript.speaker_names or {}).get(self.speaker) or self.speaker)
 
 
 class TranscriptRevision(models.Model):

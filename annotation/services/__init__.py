@@ -5,6 +5,7 @@ from .audio import (
     audio_delete,
     audio_purge_expired,
     audio_too_large_message,
+    speakers_invalid_message,
     submission_create_audio,
 )
 from .explanations import (
@@ -40,6 +41,7 @@ from .transcripts import (
     REASON_NO_SPEECH,
     REASON_SPEECH_MODEL_ERROR,
     audio_missing_fail,
+    segment_speaker_set,
     submission_cancel,
     submission_progress_update,
     transcript_check_open,
@@ -48,6 +50,7 @@ from .transcripts import (
     transcript_predictions_record,
     transcript_record,
     transcript_revision_revert,
+    transcript_speaker_rename,
     transcript_validate,
 )
 
@@ -74,6 +77,8 @@ __all__ = [
     "prediction_record",
     "predictions_explain_request",
     "search_check",
+    "segment_speaker_set",
+    "speakers_invalid_message",
     "submission_cancel",
     "submission_create_audio",
     "submission_create_text",
@@ -90,6 +95,7 @@ __all__ = [
     "transcript_predictions_record",
     "transcript_record",
     "transcript_revision_revert",
+    "transcript_speaker_rename",
     "transcript_validate",
     "transcripts_replace_apply",
     "transcripts_replace_preview",

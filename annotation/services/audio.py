@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from annotation.models import AudioRecording, Submission
+from annotation.models import SPEAKERS_CHOICES, AudioRecording, Submission
 from annotation.uploads import file_too_large_message
 from common import jobs
 from common.jobs import job_enqueue
@@ -46,6 +46,10 @@ _AUDIO_MESSAGES = {
 
 def audio_too_large_message() -> str:
     return file_too_large_message(settings.PARLURE_AUDIO_MAX_BYTES)
+
+
+def speakers_invalid_message() -> str:
+    return _('Speakers: leave empty, or give "auto" or a number from 2 to 6.')
 
 
 def audio_check(file: IO[bytes]) -> AudioInfo:
@@ -80,17 +84,21 @@ def submission_create_audio(
     client_token: uuid.UUID | None = None,
     corpus: "Corpus | None" = None,
     batch: "ImportBatch | None" = None,
+    speakers: str = "",
 ) -> tuple[Submission, bool]:
     """Check and store an audio file, and queue its transcription. Returns (submission, created).
 
     Nothing is stored unless the file is valid; a repeated ``client_token`` returns the first
     submission. The file gets a random name in private storage. The caller has checked that the
-    user may add to ``corpus`` (corpora.access).
+    user may add to ``corpus`` (corpora.access). ``speakers`` asks for each segment's speaker
+    to be labelled: "" (no), "auto", or the number of speakers (SPEAKERS_CHOICES).
     """
     if size > settings.PARLURE_AUDIO_MAX_BYTES:
         raise ValidationError(audio_too_large_message(), code="too_large")
     if source not in AudioRecording.Source.values:
         raise ValidationError(_("Unknown audio source."), code="bad_source")
+    if speakers not in SPEAKERS_CHOICES:
+        raise ValidationError(speakers_invalid_message(), code="bad_speakers")
     if client_token is not None:
         existing = Submission.objects.filter(user=user, client_token=client_token).first()
         if existing is not None:
@@ -117,6 +125,7 @@ def submission_create_audio(
                 duration_s=info.duration_s,
                 container=info.container[:50],
                 codec=info.codec[:50],
+                speakers=speakers,
             )
             recording.file.save(f"audio{suffix}", File(file), save=False)
             recording.save()

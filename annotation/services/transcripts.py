@@ -6,6 +6,7 @@ version is dropped.
 """
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
@@ -73,8 +74,16 @@ def submission_cancel(*, submission: Submission, acting_user: User) -> bool:
 
 
 @transaction.atomic
-def transcript_record(*, submission_id: int, result: SpeechTranscript) -> Transcript | None:
+def transcript_record(
+    *,
+    submission_id: int,
+    result: SpeechTranscript,
+    speakers: Sequence[str] | None = None,
+) -> Transcript | None:
     """Store the speech model's transcript and queue its classification.
+
+    ``speakers``, when given, is the speaker label of each of ``result``'s segments ("S1"...);
+    a list that does not match the segments one for one is ignored (no speakers stored).
 
     A second call (a re-delivered task) finds the transcript already there and stores nothing.
     No speech at all fails the job with a reason instead of storing an empty transcript.
@@ -84,7 +93,20 @@ def transcript_record(*, submission_id: int, result: SpeechTranscript) -> Transc
         return None
     if Transcript.objects.filter(submission=submission).exists():
         return None
-    segments = [segment for segment in result.segments if segment.text.strip()]
+    if speakers is not None and len(speakers) != len(result.segments):
+        logger.warning(
+            "submission %s: %s speaker labels for %s segments, none stored",
+            submission_id,
+            len(speakers),
+            len(result.segments),
+        )
+        speakers = None
+    labels = list(speakers) if speakers is not None else [""] * len(result.segments)
+    segments = [
+        (segment, label)
+        for segment, label in zip(result.segments, labels, strict=True)
+        if segment.text.strip()
+    ]
     if not segments:
         submission_mark_failed(submission, REASON_NO_SPEECH)
         return None
@@ -109,8 +131,9 @@ def transcript_record(*, submission_id: int, result: SpeechTranscript) -> Transc
                 {"start": w.start, "end": w.end, "word": w.word, "probability": w.probability}
                 for w in segment.words
             ],
+            speaker=label,
         )
-        for index, segment in enumerate(segments)
+        for index, (segment, label) in enumerate(segments)
     )
     submission.text = transcript_text(stored)
     submission.status = Submission.Status.CLASSIFYING
@@ -317,3 +340,95 @@ def audio_missing_fail(*, submission_id: int) -> None:
         submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
         if submission is not None and not submission.is_finished:
             submission_mark_failed(submission, REASON_AUDIO_GONE)
+
+
+# A speaker label: "S" and a number, as parlure_ml.speech.speakers writes them.
+SPEAKER_LABEL = re.compile(r"S[1-9][0-9]?")
+SPEAKER_NAME_MAX_CHARS = 60
+
+
+def speaker_label_check(label: str) -> str:
+    """``label`` if it is a speaker label ("S1" to "S99"); ValidationError otherwise."""
+    if not SPEAKER_LABEL.fullmatch(label):
+        raise ValidationError(
+            _('A speaker is "S" followed by a number, such as S1 or S2.'), code="bad_speaker"
+        )
+    return label
+
+
+@transaction.atomic
+def transcript_speaker_rename(
+    *, transcript: Transcript, label: str, name: str, acting_user: User
+) -> Transcript:
+    """Give speaker ``label`` a name for the whole transcript; an empty name takes it back
+    (the label shows again). Refused while the transcript may not be corrected
+    (``transcript_check_open``), and for a label no segment has.
+
+    Names are not the text: the version does not change and nothing is classified again. Who
+    renamed whom is in the log.
+    """
+    transcript = Transcript.objects.select_for_update().get(pk=transcript.pk)
+    transcript_check_open(transcript)
+    speaker_label_check(label)
+    if not transcript.segments.filter(speaker=label).exists():
+        raise ValidationError(
+            _("No segment of this transcript has the speaker %(label)s.") % {"label": label},
+            code="unknown_speaker",
+        )
+    name = " ".join("".join(ch for ch in name if ch.isprintable()).split())
+    if len(name) > SPEAKER_NAME_MAX_CHARS:
+        raise ValidationError(
+            _("A speaker's name has at most %(max)s characters.") % {"max": SPEAKER_NAME_MAX_CHARS},
+            code="too_long",
+        )
+    names = dict(transcript.speaker_names or {})
+    before = names.get(label, "")
+    if name == before:
+        return transcript
+    if name:
+        names[label] = name
+    else:
+        names.pop(label, None)
+    transcript.speaker_names = names
+    transcript.save(update_fields=["speaker_names", "updated_at"])
+    logger.info(
+        "transcript %s: speaker %s renamed from %r to %r by user %s",
+        transcript.pk,
+        label,
+        before,
+        name,
+        acting_user.pk,
+    )
+    return transcript
+
+
+@transaction.atomic
+def segment_speaker_set(*, segment: Segment, speaker: str, acting_user: User) -> Segment:
+    """Say who speaks a segment: an existing speaker label or a new one ("S3"), or "" for
+    nobody. Refused while the transcript may not be corrected (``transcript_check_open``).
+
+    Like names, it leaves the text, the version and the register alone; the log says who
+    changed it, from what to what.
+    """
+    # The transcript first, then its segment: the order every correction locks in.
+    transcript = Transcript.objects.select_for_update().get(pk=segment.transcript_id)
+    transcript_check_open(transcript)
+    if speaker:
+        speaker_label_check(speaker)
+    segment = Segment.objects.select_for_update().get(pk=segment.pk)
+    segment.transcript = transcript
+    if segment.speaker == speaker:
+        return segment
+    before = segment.speaker
+    segment.speaker = speaker
+    segment.save(update_fields=["speaker"])
+    transcript.save(update_fields=["updated_at"])
+    logger.info(
+        "transcript %s: segment %s reassigned from speaker %r to %r by user %s",
+        transcript.pk,
+        segment.index,
+        before,
+        speaker,
+        acting_user.pk,
+    )
+    return segment

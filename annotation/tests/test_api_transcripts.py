@@ -35,6 +35,7 @@ def test_the_transcript_has_its_segments_words_and_registers(user: User) -> None
         "model": "test-whisper",
         "version": 1,
         "validated_at": None,
+        "speaker_names": {},
     }
     assert body["segments"][0] == {
         "index": 0,
@@ -42,6 +43,8 @@ def test_the_transcript_has_its_segments_words_and_registers(user: User) -> None
         "end": 2.0,
         "text": SEGMENTS[0],
         "edited": False,
+        "speaker": "",
+        "speaker_name": "",
         "words": WORDS,
         "label": "neutre",
         "top_label": "neutre",

@@ -492,3 +492,44 @@ def test_a_recording_made_in_the_page_has_a_duration_and_can_be_scrubbed(
     assert RECORD_SECONDS - 2 < measured["duration"] < RECORD_SECONDS + 3, measured
     assert measured["seekable"] == pytest.approx(measured["duration"], abs=0.1), measured
     assert measured["at"] == pytest.approx(measured["duration"] / 2, abs=0.5), measured
+
+
+@pytest.fixture
+def speakers_submission(editor_submission: Submission) -> Submission:
+    """The editor's transcript with two speakers taking turns (S1, S2, S1…)."""
+    for segment in editor_submission.transcript.segments.all():
+        segment.speaker = f"S{segment.index % 2 + 1}"
+        segment.save(update_fields=["speaker"])
+    return editor_submission
+
+
+def test_a_speaker_renamed_in_the_editor_is_named_in_the_srt(
+    user: User, speakers_submission: Submission, page: "Page"
+) -> None:
+    editor = _open_editor(page, user, speakers_submission)
+    panel = editor.locator("#transcript-speakers")
+    expect(panel.get_by_role("heading", name="Locuteurs")).to_be_visible()
+
+    # Rename S1 from the keyboard: its labelled field, then Enter submits the form.
+    name = panel.get_by_label("Nom de S1")
+    name.fill("Marie")
+    name.press("Enter")
+    page.wait_for_url(re.compile(r"#transcript-speakers$"))
+    expect(panel.get_by_label("Nom de S1")).to_have_value("Marie")
+
+    # The second segment is S2's: give it to Marie with its select and its button.
+    select = editor.get_by_label("Locuteur du segment 2")
+    expect(select.locator("option:checked")).to_have_text("S2")
+    select.select_option(label="Marie")
+    editor.get_by_role("button", name="Changer le locuteur du segment 2").click()
+    page.wait_for_url(re.compile(r"#segment-1$"))
+    expect(editor.get_by_label("Locuteur du segment 2").locator("option:checked")).to_have_text(
+        "Marie"
+    )
+
+    srt = page.request.get(f"/soumissions/{speakers_submission.public_id}/export.srt").text()
+    blocks = srt.strip().split("\n\n")
+    assert blocks[0].splitlines()[2].startswith("Marie: "), srt
+    assert blocks[1].splitlines()[2].startswith("Marie: "), srt
+    assert blocks[2].splitlines()[2].startswith("Marie: "), srt
+    assert blocks[3].splitlines()[2].startswith("S2: "), srt

@@ -1,10 +1,12 @@
 from .audio import (
+    segment_speaker_view,
     submission_audio,
     submission_cancel_view,
     submission_new_audio,
     transcript_export_view,
     transcript_history,
     transcript_revision_revert_view,
+    transcript_speaker_rename_view,
     transcript_validate_view,
 )
 from .replace import transcript_replace
@@ -19,6 +21,7 @@ from .submissions import (
 
 __all__ = [
     "home",
+    "segment_speaker_view",
     "submission_audio",
     "submission_cancel_view",
     "submission_detail",
@@ -31,5 +34,6 @@ __all__ = [
     "transcript_history",
     "transcript_replace",
     "transcript_revision_revert_view",
+    "transcript_speaker_rename_view",
     "transcript_validate_view",
 ]

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -18,12 +19,19 @@ from annotation.access import Can, submission_allows, submission_get
 from annotation.forms import AudioSubmissionForm, TextSubmissionForm
 from annotation.models import Submission
 from annotation.ranges import audio_content_type, ranged_file_response
-from annotation.selectors import transcript_get, transcript_revision_get, transcript_revision_list
+from annotation.selectors import (
+    segment_get,
+    transcript_get,
+    transcript_revision_get,
+    transcript_revision_list,
+)
 from annotation.services import (
     audio_too_large_message,
+    segment_speaker_set,
     submission_cancel,
     submission_create_audio,
     transcript_revision_revert,
+    transcript_speaker_rename,
     transcript_validate,
 )
 from annotation.transcript_exports import (
@@ -58,6 +66,7 @@ def submission_new_audio(request: AuthenticatedHttpRequest) -> HttpResponse:
                 original_name=upload.name or "",
                 source=form.cleaned_data["source"],
                 client_token=form.cleaned_data["client_token"],
+                speakers=form.cleaned_data["speakers"],
             )
         except ValidationError as error:
             form.add_error("audio", error)
@@ -180,3 +189,47 @@ def transcript_revision_revert_view(
             % {"version": revision.version, "new": undo.version},
         )
     return redirect("annotation:transcript_history", public_id=submission.public_id)
+
+
+def _back_to_transcript(public_id: object, anchor: str) -> HttpResponse:
+    return redirect(reverse("annotation:submission_detail", args=[public_id]) + f"#{anchor}")
+
+
+@login_required
+@require_POST
+def transcript_speaker_rename_view(
+    request: AuthenticatedHttpRequest, public_id: str
+) -> HttpResponse:
+    """The "Speakers" panel's form: a name for one speaker label, for the whole transcript."""
+    submission = submission_get(user=request.user, public_id=public_id, can=Can.ANNOTATE)
+    transcript = transcript_get(submission=submission)
+    label = request.POST.get("label", "")
+    try:
+        transcript_speaker_rename(
+            transcript=transcript,
+            label=label,
+            name=request.POST.get("name", ""),
+            acting_user=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Speaker %(label)s renamed.") % {"label": label})
+    return _back_to_transcript(submission.public_id, "transcript-speakers")
+
+
+@login_required
+@require_POST
+def segment_speaker_view(
+    request: AuthenticatedHttpRequest, public_id: str, index: int
+) -> HttpResponse:
+    """A segment's speaker form: an existing speaker, a new one, or nobody."""
+    submission = submission_get(user=request.user, public_id=public_id, can=Can.ANNOTATE)
+    segment = segment_get(transcript=transcript_get(submission=submission), index=index)
+    try:
+        segment_speaker_set(
+            segment=segment, speaker=request.POST.get("speaker", ""), acting_user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return _back_to_transcript(submission.public_id, f"segment-{segment.index}")

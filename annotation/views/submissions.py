@@ -22,8 +22,10 @@ from annotation.models import Submission
 from annotation.selectors import (
     SubmissionFilters,
     live_segments_shown,
+    speaker_label_next,
     submission_abilities,
     submission_list_for_user,
+    transcript_speakers,
 )
 from annotation.services import (
     prediction_explain_request,
@@ -92,6 +94,9 @@ def result_context(submission: Submission, *, user: User) -> dict[str, object]:
     public_id = submission.public_id
     recording = getattr(submission, "audio", None)
     open_to_changes = transcript.validated_at is None
+    segments = list(transcript.segments.select_related("current_prediction").order_by("index"))
+    # Shown only when speakers were labelled (or someone gave a segment one).
+    speakers = transcript_speakers(transcript=transcript, segments=segments)
     context.update(
         transcript=transcript,
         # Corrections wait for the job to be done (the API refuses them before): while the
@@ -101,7 +106,10 @@ def result_context(submission: Submission, *, user: User) -> dict[str, object]:
         and open_to_changes
         and submission.status == Submission.Status.DONE,
         can_validate=abilities.review and open_to_changes,
-        segments=list(transcript.segments.select_related("current_prediction").order_by("index")),
+        segments=segments,
+        speakers=speakers,
+        speaker_new_label=speaker_label_next(speakers),
+        speaker_rename_url=reverse("annotation:transcript_speaker_rename", args=[public_id]),
         audio_src=(
             reverse("annotation:submission_audio", args=[public_id])
             if recording is not None and recording.is_available

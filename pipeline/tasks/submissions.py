@@ -38,11 +38,13 @@ from annotation.services import (
 )
 from common import jobs
 from parlure_ml.speech.transcriber import Segment as SpeechSegment
+from parlure_ml.speech.transcriber import Transcript as SpeechTranscript
 
 from ..classification import (
     models_warm_up,
     register_classify,
     register_classify_many,
+    speech_speakers,
     speech_transcribe,
 )
 from ..heartbeat import heartbeat
@@ -164,7 +166,31 @@ def transcribe_submission_task(self: Task, submission_id: int) -> None:
             logger.exception("transcription of submission %s failed", submission_id)
             submission_fail(submission_id=submission_id, reason=REASON_SPEECH_MODEL_ERROR)
             return
-    transcript_record(submission_id=submission_id, result=result)
+        speakers = _speakers(submission_id, recording, result) if recording.speakers else None
+    transcript_record(submission_id=submission_id, result=result, speakers=speakers)
+
+
+def _speakers(
+    submission_id: int, recording: AudioRecording, result: SpeechTranscript
+) -> list[str] | None:
+    """The speaker of each segment, when the upload asked for them. A failure here costs the
+    speakers only: the transcript is stored without them."""
+    started = time.monotonic()
+    try:
+        labels = speech_speakers(Path(recording.file.path), result, recording.speakers)
+    except SoftTimeLimitExceeded:
+        logger.warning("speakers of submission %s: out of time, none stored", submission_id)
+        return None
+    except Exception:
+        logger.exception("speakers of submission %s failed, none stored", submission_id)
+        return None
+    logger.info(
+        "speakers of submission %s: %s found in %.1f s",
+        submission_id,
+        len(set(labels)),
+        time.monotonic() - started,
+    )
+    return labels
 
 
 @shared_task(

@@ -112,6 +112,8 @@
     body.append("file", file, filename);
     body.append("source", source);
     body.append("client_token", this.tokenInput.value);
+    var speakers = this.root.querySelector("[data-speakers]");
+    if (speakers && speakers.value) body.append("speakers", speakers.value);
     this.tokenUsed = true;
     this.setSending(true, button);
     this.say(this.messages.msgSending);

@@ -152,6 +152,7 @@
     this.bindPlayer();
     this.bindControls();
     this.bindValidation();
+    this.bindSpeakerForms();
   }
 
   // "en" -> "anglais" (or "English"): the browser knows every language's name in every language.
@@ -525,6 +526,26 @@
         }
         editor.leaving = true;
         form.submit();
+      });
+    });
+  };
+
+  // A speaker's name or a segment's speaker is a plain form (it reloads the page): corrections
+  // still being typed are saved first, so that the reload loses nothing.
+  Editor.prototype.bindSpeakerForms = function () {
+    var editor = this;
+    this.root.querySelectorAll("[data-speaker-form]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!editor.hasPending()) {
+          editor.leaving = true;
+          return;
+        }
+        event.preventDefault();
+        editor.saveAll().then(function () {
+          if (editor.hasPending()) return;
+          editor.leaving = true;
+          form.submit();
+        });
       });
     });
   };
