@@ -188,7 +188,7 @@ def export_onnx(base: Any, path: Path, eager: bool) -> None:
 
 def optimize_onnx(source: Path, target: Path, base: Any) -> dict[str, int]:
     """ONNX Runtime's transformer optimizer for BERT; returns what it fused."""
-    from onnxruntime.transformers.optimizer import optimize_model
+    from onnxruntime.transformers.optimizer import optimize_model  # type: ignore[import-untyped]
 
     config = base.network.encoder.config
     model = optimize_model(
@@ -207,8 +207,11 @@ def quantize_onnx(source: Path, target: Path, op_types: list[str] | None) -> Non
 
     The fused operators (com.microsoft domain) defeat ONNX shape inference, so the quantizer is
     told that tensors of unknown type are float."""
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    import onnx  # type: ignore[import-not-found]
+    from onnxruntime.quantization import (  # type: ignore[import-untyped]
+        QuantType,
+        quantize_dynamic,
+    )
 
     quantize_dynamic(
         str(source),
@@ -221,7 +224,7 @@ def quantize_onnx(source: Path, target: Path, op_types: list[str] | None) -> Non
 
 
 def session(path: Path, threads: int) -> Any:
-    import onnxruntime as ort
+    import onnxruntime as ort  # type: ignore[import-untyped]
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
@@ -456,8 +459,8 @@ def main() -> int:
             + " ".join(f"{f[f'f1_{s}']:7.3f}" for s in set_names)
             + f"  {f['max_prob_diff']:8.5f}  {f['verdict']}"
         )
-    for name, error in failed.items():
-        print(f"{name:<20} FAILED: {error}")
+    for name, reason in failed.items():
+        print(f"{name:<20} FAILED: {reason}")
     print()
     for option in options:
         print(f"{option.name}: {option.note}")
