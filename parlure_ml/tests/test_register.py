@@ -172,6 +172,26 @@ def test_int8_quantization_is_available_and_says_so(model_dir):
     assert math.isclose(sum(prediction.scores.values()), 1.0, abs_tol=1e-3)
 
 
+def test_bf16_gives_the_labels_of_fp32_within_a_few_hundredths(
+    classifier: RegisterClassifier, model_dir
+):
+    half = RegisterClassifier.load(SHIPPED_DIR, model_dir, bf16=True)
+    texts = [SOUTENU[0], "Wesh, t'as capté ou pas ?", "Le magasin ferme à dix-neuf heures."]
+
+    full = classifier.predict(texts)
+    reduced = half.predict(texts, explain=True)
+
+    assert half.bf16
+    for a, b in zip(full, reduced, strict=True):
+        assert b.model_version == a.model_version  # the same model: only the arithmetic differs
+        assert math.isclose(sum(b.scores.values()), 1.0, abs_tol=1e-3)
+        assert max(abs(a.scores[k] - b.scores[k]) for k in a.scores) < 0.05
+        if max(a.scores.values()) > 0.7:  # a clear decision stays the same
+            assert b.top_label == a.top_label
+    # Explanations keep working (occlusion: forward passes only).
+    assert all(p.explained for p in reduced)
+
+
 def test_typeset_and_typed_text_get_the_same_prediction(classifier: RegisterClassifier):
     typed = "J'ai dit \"non\"... T'es sérieux ?"
     typeset = "J\u2019ai dit \u00ab\u00a0non\u00a0\u00bb\u2026 T\u2019es sérieux\u202f?"
