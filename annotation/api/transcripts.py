@@ -1,6 +1,8 @@
 """Transcripts of recordings: read, correct a segment, validate, and the corrections' history."""
 
 import uuid
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -60,6 +62,26 @@ from .common import (
 
 # The service's refusals that depend on the transcript's state, not on the text sent.
 STATE_CONFLICTS = {"validated", "not_done"}
+
+
+@contextmanager
+def _refusals_as_errors(field: str, not_found: Collection[str] = ()) -> Iterator[None]:
+    """A transcript service's refusal as the API's error: the transcript's state is a 409, a
+    code in ``not_found`` a 404, anything else a 400 on ``field``."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        if error.code in STATE_CONFLICTS:
+            raise Conflict(error.messages[0]) from None
+        if error.code in not_found:
+            raise NotFound(error.messages[0]) from None
+        raise field_error(error, field) from None
+
+
+def _segment_response(segment: Segment) -> Response:
+    """The segment as a change left it, with its register."""
+    saved = Segment.objects.select_related("current_prediction", "transcript").get(pk=segment.pk)
+    return Response(SegmentCorrectedSerializer(saved).data)
 
 
 def _transcript_response(request: Request, transcript: Transcript) -> Response:
@@ -123,16 +145,9 @@ class SegmentView(APIView):
         payload = SegmentCorrectionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         text = payload.validated_data["text"]
-        try:
+        with _refusals_as_errors("text"):
             transcript_correct(segment=segment, text=text, acting_user=user)
-        except DjangoValidationError as error:
-            if error.code in STATE_CONFLICTS:
-                raise Conflict(error.messages[0]) from None
-            raise field_error(error, "text") from None
-        saved = Segment.objects.select_related("current_prediction", "transcript").get(
-            pk=segment.pk
-        )
-        return Response(SegmentCorrectedSerializer(saved).data)
+        return _segment_response(segment)
 
 
 class SegmentSpeakerView(APIView):
@@ -173,18 +188,11 @@ class SegmentSpeakerView(APIView):
         segment = segment_get(transcript=transcript_get(submission=submission), index=index)
         payload = SegmentSpeakerSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
+        with _refusals_as_errors("speaker"):
             segment_speaker_set(
                 segment=segment, speaker=payload.validated_data["speaker"], acting_user=user
             )
-        except DjangoValidationError as error:
-            if error.code in STATE_CONFLICTS:
-                raise Conflict(error.messages[0]) from None
-            raise field_error(error, "speaker") from None
-        saved = Segment.objects.select_related("current_prediction", "transcript").get(
-            pk=segment.pk
-        )
-        return Response(SegmentCorrectedSerializer(saved).data)
+        return _segment_response(segment)
 
 
 class SpeakerView(APIView):
@@ -216,19 +224,13 @@ class SpeakerView(APIView):
         transcript = transcript_get(submission=submission)
         payload = SpeakerRenameSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
+        with _refusals_as_errors("name", not_found={"unknown_speaker", "bad_speaker"}):
             transcript = transcript_speaker_rename(
                 transcript=transcript,
                 label=label,
                 name=payload.validated_data["name"],
                 acting_user=user,
             )
-        except DjangoValidationError as error:
-            if error.code in STATE_CONFLICTS:
-                raise Conflict(error.messages[0]) from None
-            if error.code in {"unknown_speaker", "bad_speaker"}:
-                raise NotFound(error.messages[0]) from None
-            raise field_error(error, "name") from None
         return _transcript_response(request, transcript)
 
 
