@@ -426,7 +426,21 @@ class WordSerializer(serializers.Serializer[dict[str, Any]]):
     end = serializers.FloatField()
     word = serializers.CharField(help_text="As the speech model heard it (may start with a space).")
     probability = serializers.FloatField(
-        allow_null=True, help_text="The model's confidence; null for a word a person typed."
+        allow_null=True,
+        help_text="The speech model's own word probability, raw; null for a word a person typed.",
+    )
+    confidence = serializers.FloatField(
+        allow_null=True,
+        default=None,
+        help_text="Calibrated probability that the word is right (word probability, its "
+        "neighbours', the window's log-probability and no-speech probability, the word's "
+        "duration); null for a word a person typed or one transcribed before calibration.",
+    )
+    uncertain = serializers.BooleanField(
+        default=False,
+        help_text="True when the confidence is below the threshold the editor points at (set "
+        "to flag about one word in seven on clean speech); false once a person accepted or "
+        "typed the word.",
     )
 
 

@@ -128,7 +128,14 @@ def transcript_record(
             end=segment.end,
             text=segment.text.strip(),
             words=[
-                {"start": w.start, "end": w.end, "word": w.word, "probability": w.probability}
+                {
+                    "start": w.start,
+                    "end": w.end,
+                    "word": w.word,
+                    "probability": w.probability,
+                    "confidence": w.confidence,
+                    "uncertain": bool(w.uncertain),
+                }
                 for w in segment.words
             ],
             speaker=label,

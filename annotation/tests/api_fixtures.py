@@ -23,9 +23,30 @@ TEXT = "Je vous prie d'agréer mes salutations. T'as vu le match hier soir ?"
 SECOND = TEXT.index("T'as")
 SEGMENTS = ["Bonjour à tous,", "on va commencer la réunion."]
 WORDS = [
-    {"start": 0.0, "end": 0.6, "word": " Bonjour", "probability": 0.98},
-    {"start": 0.6, "end": 0.8, "word": " à", "probability": 0.95},
-    {"start": 0.8, "end": 1.2, "word": " tous,", "probability": 0.97},
+    {
+        "start": 0.0,
+        "end": 0.6,
+        "word": " Bonjour",
+        "probability": 0.98,
+        "confidence": 0.97,
+        "uncertain": False,
+    },
+    {
+        "start": 0.6,
+        "end": 0.8,
+        "word": " à",
+        "probability": 0.45,
+        "confidence": 0.6,
+        "uncertain": True,
+    },
+    {
+        "start": 0.8,
+        "end": 1.2,
+        "word": " tous,",
+        "probability": 0.97,
+        "confidence": 0.96,
+        "uncertain": False,
+    },
 ]
 
 

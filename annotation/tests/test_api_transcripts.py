@@ -80,11 +80,19 @@ def test_correcting_a_segment_records_it_and_classifies_again(
     assert body["text"] == "Bonjour à toutes,"
     assert body["edited"] is True
     assert body["classified_version"] == 1  # the new version is being classified
-    # The words follow the new text: "Bonjour à" keep their times, "toutes," takes "tous,"'s.
+    # The words follow the new text: "Bonjour à" keep their times and confidence (the
+    # uncertain "à" included: not looked at yet), "toutes," takes "tous,"'s time and, typed by a
+    # person, has no model probability and is not uncertain.
     assert body["words"] == [
-        {"start": 0.0, "end": 0.6, "word": " Bonjour", "probability": 0.98},
-        {"start": 0.6, "end": 0.8, "word": " à", "probability": 0.95},
-        {"start": 0.8, "end": 1.2, "word": " toutes,", "probability": None},
+        *WORDS[:2],
+        {
+            "start": 0.8,
+            "end": 1.2,
+            "word": " toutes,",
+            "probability": None,
+            "confidence": None,
+            "uncertain": False,
+        },
     ]
     assert len(callbacks) == 1
     submission.refresh_from_db()

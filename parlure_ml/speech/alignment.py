@@ -11,8 +11,10 @@ difflib (compared without case or punctuation, so "tous" -> "tous," keeps its ti
 
 A span is shared in proportion to the words' lengths. Times stay inside the segment and never
 go backwards. Pure: dictionaries in, dictionaries out, in the stored shape
-``{"start", "end", "word", "probability"}``; ``probability`` is None for a word the model did
-not hear. Words are stored as Whisper writes them, with a leading space.
+``{"start", "end", "word", "probability", "confidence", "uncertain"}``; an unchanged word keeps
+its probability, confidence and uncertain flag (a person may fix one word of a segment and not
+yet have looked at the next), a word a person typed has no probability nor confidence and is
+not uncertain. Words are stored as Whisper writes them, with a leading space.
 """
 
 from __future__ import annotations
@@ -40,7 +42,16 @@ def _spread(tokens: Sequence[str], begin: float, finish: float) -> list[TimedWor
     at = begin
     for token, weight in zip(tokens, weights, strict=True):
         after = at + span * weight / total
-        words.append({"start": at, "end": after, "word": f" {token}", "probability": None})
+        words.append(
+            {
+                "start": at,
+                "end": after,
+                "word": f" {token}",
+                "probability": None,
+                "confidence": None,
+                "uncertain": False,
+            }
+        )
         at = after
     return words
 
@@ -64,6 +75,8 @@ def align_words(
                         "end": float(old["end"]),
                         "word": f" {token}",
                         "probability": old.get("probability"),
+                        "confidence": old.get("confidence"),
+                        "uncertain": bool(old.get("uncertain", False)),
                     }
                 )
         elif tag == "replace":

@@ -36,6 +36,7 @@ import numpy as np
 from parlure_ml.backbone.encoder import torch_threads
 from parlure_ml.paths import default_model_dir, force_offline
 from parlure_ml.process_local import ProcessLocal, keep_alive
+from parlure_ml.speech import confidence
 from parlure_ml.speech.audio import SAMPLE_RATE, AudioSource, decode_audio
 from parlure_ml.speech.sources import WHISPER_SUBDIR
 
@@ -59,7 +60,11 @@ class Word:
     start: float
     end: float
     word: str  # as Whisper writes it, with its leading space
-    probability: float
+    probability: float  # Whisper's own, raw
+    # Calibrated probability that the word is right, and whether the editor should point at it
+    # (`parlure_ml.speech.confidence`); None where no calibration applies.
+    confidence: float | None = None
+    uncertain: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,10 @@ class Segment:
     end: float
     text: str
     words: list[Word]
+    # What Whisper reports for the window the segment came from (word confidence reads them).
+    avg_logprob: float = 0.0
+    no_speech_prob: float = 0.0
+    compression_ratio: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,7 @@ class Transcriber:
         detect_language: bool = True,
         vocabulary: Sequence[str] = (),
         vocabulary_mode: str = VOCABULARY_MODE,
+        second_decode: bool | None = None,
     ) -> Transcript:
         """Transcribe `source` (a path or a binary file object) with word timings.
 
@@ -134,21 +144,19 @@ class Transcriber:
         `detect_language=False` skips the detector (about 0.75 s) when `language` is given; the
         transcript then has no detected language and no probability. `vocabulary` lists words
         and names the speech may contain (people, places, jargon), passed as `vocabulary_mode`
-        says (VOCABULARY_MODES).
+        says (VOCABULARY_MODES). Each word carries a calibrated `confidence` and an `uncertain`
+        flag; `second_decode` (default: what the calibration file says) decodes the speech once
+        more, greedily, and sharpens them with where the two decodes disagree.
         """
         from faster_whisper.transcribe import restore_speech_timestamps
-        from faster_whisper.vad import VadOptions, get_speech_timestamps
 
         audio = decode_audio(source, max_seconds=max_seconds)
         duration = len(audio) / SAMPLE_RATE
         progress = _Progress(duration, on_progress)
-        speech = audio
-        if vad:
-            chunks = get_speech_timestamps(audio, VadOptions())
-            if not chunks:
-                progress.done()
-                return Transcript(language, None, round(duration, 3), "", [])
-            speech = np.concatenate([audio[c["start"] : c["end"]] for c in chunks])
+        speech, chunks = speech_only(audio) if vad else (audio, [])
+        if vad and not chunks:
+            progress.done()
+            return Transcript(language, None, round(duration, 3), "", [])
 
         detected: str | None = None
         probabilities: dict[str, float] = {}
@@ -164,6 +172,7 @@ class Transcriber:
         # the chunks joined end to end), and the times put back on the recording as it does:
         # its filter would run the VAD a second time (62 % of a worker's transcription time in
         # a profile on the shared 2-core machine).
+        options = vocabulary_options(vocabulary, vocabulary_mode)
         raw_segments, _info = self.model.transcribe(
             speech,
             language=language,
@@ -171,7 +180,7 @@ class Transcriber:
             vad_filter=False,
             word_timestamps=True,
             condition_on_previous_text=False,
-            **vocabulary_options(vocabulary, vocabulary_mode),
+            **options,
         )
         if vad:
             raw_segments = restore_speech_timestamps(raw_segments, chunks, SAMPLE_RATE)
@@ -181,11 +190,24 @@ class Transcriber:
                 Word(float(w.start), float(w.end), w.word, round(float(w.probability), 4))
                 for w in raw.words or []
             ]
-            segment = Segment(float(raw.start), float(raw.end), raw.text.strip(), words)
+            segment = Segment(
+                float(raw.start),
+                float(raw.end),
+                raw.text.strip(),
+                words,
+                avg_logprob=round(float(raw.avg_logprob), 4),
+                no_speech_prob=round(float(raw.no_speech_prob), 4),
+                compression_ratio=round(float(raw.compression_ratio), 4),
+            )
+            if second_decode is False or not confidence.second_decode_enabled():
+                segment = with_confidence(segment)  # final now: the live page can show it
             segments.append(segment)
             if on_segment is not None:
                 on_segment(segment)
             progress.reached(float(raw.end))
+        if second_decode or (second_decode is None and confidence.second_decode_enabled()):
+            greedy = self.greedy_text(speech, language, options)
+            segments = with_agreement(segments, greedy)
         progress.done()
         return Transcript(
             language=language,
@@ -197,6 +219,73 @@ class Transcriber:
             segments=segments,
             detected_language=detected,
         )
+
+    def greedy_text(self, speech: np.ndarray, language: str | None, options: dict[str, str]) -> str:
+        """The same speech decoded once more, greedily and without word timings (its words are
+        only compared with the beam search's)."""
+        raw_segments, _info = self.model.transcribe(
+            speech,
+            language=language,
+            beam_size=1,
+            temperature=0.0,
+            vad_filter=False,
+            condition_on_previous_text=False,
+            **options,
+        )
+        return " ".join(raw.text for raw in raw_segments)
+
+
+def speech_only(audio: np.ndarray) -> tuple[np.ndarray, list[dict[str, int]]]:
+    """The speech in `audio` as Silero VAD finds it (faster-whisper's default options), joined
+    end to end, and the chunks it came from (none: no speech)."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    chunks = get_speech_timestamps(audio, VadOptions())
+    if not chunks:
+        return audio[:0], []
+    return np.concatenate([audio[c["start"] : c["end"]] for c in chunks]), chunks
+
+
+def _stats(segment: Segment) -> confidence.SegmentStats:
+    return confidence.SegmentStats(
+        segment.avg_logprob, segment.no_speech_prob, segment.compression_ratio
+    )
+
+
+def with_confidence(segment: Segment, agrees: Sequence[bool] | None = None) -> Segment:
+    """The segment with each word's calibrated confidence and uncertain flag."""
+    calibration = confidence.calibration(two_decodes=agrees is not None)
+    if not segment.words or calibration is None:
+        return segment
+    rows = confidence.feature_rows(
+        [w.probability for w in segment.words],
+        [w.end - w.start for w in segment.words],
+        [w.word for w in segment.words],
+        _stats(segment),
+        agrees,
+    )
+    words = []
+    for word, row in zip(segment.words, rows, strict=True):
+        value = calibration.confidence(row)
+        words.append(
+            dataclasses.replace(
+                word, confidence=round(value, 4), uncertain=value < calibration.threshold
+            )
+        )
+    return dataclasses.replace(segment, words=words)
+
+
+def with_agreement(segments: list[Segment], other_text: str) -> list[Segment]:
+    """Segments scored with the two-decode calibration: each word's agreement with `other_text`,
+    a second decode of the same speech."""
+    agrees = confidence.agreement([w.word for s in segments for w in s.words], other_text)
+    scored = []
+    at = 0
+    for segment in segments:
+        count = len(segment.words)
+        scored.append(with_confidence(segment, agrees[at : at + count]))
+        at += count
+    return scored
 
 
 def _shared_encoder_model() -> type[WhisperModel]:

@@ -6,11 +6,13 @@ from parlure_ml.speech.alignment import align_words
 
 # "Bonjour à tous ici" heard from 1.0 s to 3.0 s, the segment running 0.5 s to 3.5 s.
 HEARD = [
-    {"start": 1.0, "end": 1.4, "word": " Bonjour", "probability": 0.9},
-    {"start": 1.5, "end": 1.6, "word": " à", "probability": 0.8},
-    {"start": 1.6, "end": 2.0, "word": " tous", "probability": 0.7},
-    {"start": 2.5, "end": 3.0, "word": " ici", "probability": 0.6},
+    {"start": 1.0, "end": 1.4, "word": " Bonjour", "probability": 0.9, "confidence": 0.95},
+    {"start": 1.5, "end": 1.6, "word": " à", "probability": 0.8, "confidence": 0.9},
+    {"start": 1.6, "end": 2.0, "word": " tous", "probability": 0.7, "confidence": 0.8},
+    {"start": 2.5, "end": 3.0, "word": " ici", "probability": 0.3, "confidence": 0.4},
 ]
+for _word in HEARD:
+    _word["uncertain"] = _word["confidence"] < 0.5
 START, END = 0.5, 3.5
 
 
@@ -33,7 +35,20 @@ def _assert_monotonic_inside(words):
 def test_unchanged_words_keep_their_times_and_probability():
     words = _align("Bonjour à tous ici")
 
-    assert words == [dict(w) for w in HEARD]
+    assert words == [dict(w) for w in HEARD]  # confidence and the uncertain flag included
+
+
+def test_typed_words_are_not_uncertain_and_have_no_model_confidence():
+    words = _align("Bonjour à tous ceci")
+
+    assert words[3]["word"] == " ceci"
+    assert (words[3]["probability"], words[3]["confidence"], words[3]["uncertain"]) == (
+        None,
+        None,
+        False,
+    )
+    assert words[2]["uncertain"] is False
+    assert words[2]["confidence"] == 0.8
 
 
 def test_case_and_punctuation_changes_keep_the_time_and_take_the_new_spelling():

@@ -35,8 +35,19 @@ def test_one_json_line_per_file_and_bad_files_do_not_stop_the_rest(
     assert good["language"] == "fr"
     assert good["duration_s"] == round(french_seconds, 3)
     assert "bonjour" in good["text"].lower()
-    assert set(good["segments"][0]) == {"start", "end", "text", "words"}
-    assert set(good["segments"][0]["words"][0]) == {"start", "end", "word", "probability"}
+    assert set(good["segments"][0]) == {
+        "start",
+        "end",
+        "text",
+        "words",
+        "avg_logprob",
+        "no_speech_prob",
+        "compression_ratio",
+    }
+    word = good["segments"][0]["words"][0]
+    assert set(word) == {"start", "end", "word", "probability", "confidence", "uncertain"}
+    assert 0.0 <= word["confidence"] <= 1.0
+    assert isinstance(word["uncertain"], bool)
     assert absent["path"] == missing
     assert absent["error"]["code"] == "unreadable"
     assert f"{page}: not_audio" in log.getvalue()

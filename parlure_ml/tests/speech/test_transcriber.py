@@ -127,8 +127,18 @@ def test_to_dict_is_json_ready(transcriber: Transcriber, french_wav: Path):
         "start": first.start,
         "end": first.end,
         "text": first.text,
+        "avg_logprob": first.avg_logprob,
+        "no_speech_prob": first.no_speech_prob,
+        "compression_ratio": first.compression_ratio,
         "words": [
-            {"start": w.start, "end": w.end, "word": w.word, "probability": w.probability}
+            {
+                "start": w.start,
+                "end": w.end,
+                "word": w.word,
+                "probability": w.probability,
+                "confidence": w.confidence,
+                "uncertain": w.uncertain,
+            }
             for w in first.words
         ],
     }
@@ -288,7 +298,14 @@ def test_dataclasses_hold_plain_values():
     segment = Segment(start=0.0, end=0.5, text="Bonjour", words=[word])
 
     assert Transcript("fr", 0.9, 0.5, "Bonjour", [segment]).to_dict()["segments"][0]["words"] == [
-        {"start": 0.0, "end": 0.5, "word": " Bonjour", "probability": 0.9}
+        {
+            "start": 0.0,
+            "end": 0.5,
+            "word": " Bonjour",
+            "probability": 0.9,
+            "confidence": None,
+            "uncertain": None,
+        }
     ]
 
 
