@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -113,7 +114,11 @@ def calibration(two_decodes: bool = False) -> Calibration | None:
 
 
 def second_decode_enabled() -> bool:
-    """Whether the portal runs the greedy decode whose agreement sharpens the flags."""
+    """Whether the portal runs the greedy decode whose agreement sharpens the flags:
+    `$PARLURE_ASR_SECOND_DECODE` (1 or 0), else what the calibration file says."""
+    setting = os.environ.get("PARLURE_ASR_SECOND_DECODE", "").strip()
+    if setting:
+        return setting.lower() in ("1", "true", "yes", "on")
     return bool(load_model().get("second_decode", False))
 
 
