@@ -1,8 +1,8 @@
 """A whole corpus as CSV or JSONL, one row per submission, oldest first, streamed.
 
-Each row holds the input (text, or an audio's current transcript and its segments), the current
-register prediction, and what people did about it: transcript corrections, the label a review
-decided, and the labels people suggested in their feedback. Rows are read in chunks with their
+Each row holds the input (text, or an audio's current transcript and its segments with their
+speakers), the current register prediction, and what people did about it: transcript
+corrections, the label a review decided, and the labels people suggested in their feedback. Rows are read in chunks with their
 related rows prefetched, so the number of queries depends on the number of chunks, not rows.
 
 Decisions: the author is their e-mail address (display names may be blank or shared, and
@@ -203,6 +203,7 @@ def _row(submission: Submission, explanations: bool = False) -> dict[str, Any]:
     if submission.kind == Submission.Kind.AUDIO:
         transcript = getattr(submission, "transcript", None)  # None until transcribed
     segments = getattr(transcript, "exported_segments", []) if transcript else []
+    names = (transcript.speaker_names or {}) if transcript else {}
     decided = getattr(prediction, "decided_items", [])
     scores = prediction.scores if prediction else {}
     return {
@@ -220,6 +221,9 @@ def _row(submission: Submission, explanations: bool = False) -> dict[str, Any]:
                 "text": segment.text,
                 "corrected": segment.edited,
                 "label": segment.current_prediction.label if segment.current_prediction else None,
+                # Who speaks it ("S1"…, "" when speakers were not asked for) and their name.
+                "speaker": segment.speaker,
+                "speaker_name": names.get(segment.speaker) or segment.speaker,
             }
             for segment in segments
         ],

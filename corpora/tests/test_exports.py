@@ -117,7 +117,10 @@ def test_an_audio_row_has_its_transcript_segments_corrections_and_reviews(
     transcript = submission.transcript
     first, second = transcript.segments.order_by("index")
     second.text, second.edited = "Ça roule, ma poule ?", True
+    first.speaker, second.speaker = "S1", "S2"
+    first.save()
     second.save()
+    transcript.speaker_names = {"S1": "Marie"}
     for version, (before, after) in enumerate([("Ça roule ?", "Ça roule ma ?")] * 2, start=2):
         TranscriptRevision.objects.create(
             transcript=transcript, segment=second, version=version, author=user,
@@ -151,6 +154,8 @@ def test_an_audio_row_has_its_transcript_segments_corrections_and_reviews(
             "text": "Bonjour à tous.",
             "corrected": False,
             "label": "neutre",
+            "speaker": "S1",
+            "speaker_name": "Marie",
         },
         {
             "index": 1,
@@ -159,6 +164,8 @@ def test_an_audio_row_has_its_transcript_segments_corrections_and_reviews(
             "text": "Ça roule, ma poule ?",
             "corrected": True,
             "label": "neutre",
+            "speaker": "S2",
+            "speaker_name": "S2",  # not renamed: the label stands for the name
         },
     ]
     assert (row["label"], row["transcript_revisions"], row["transcript_validated"]) == (
