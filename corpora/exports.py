@@ -2,8 +2,9 @@
 
 Each row holds the input (text, or an audio's current transcript and its segments with their
 speakers), the current register prediction, and what people did about it: transcript
-corrections, the label a review decided, and the labels people suggested in their feedback. Rows are read in chunks with their
-related rows prefetched, so the number of queries depends on the number of chunks, not rows.
+corrections, the label a review decided, and the labels people suggested in their feedback.
+Rows are read in chunks with their related rows prefetched, so the number of queries depends on
+the number of chunks, not rows.
 
 Decisions: the author is their e-mail address (display names may be blank or shared, and
 members of a corpus already know each other's address); CSV starts with a UTF-8 byte-order mark

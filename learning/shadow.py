@@ -9,8 +9,10 @@ challenger's.
 One challenger at a time: a worker keeps at most one challenger in memory beside the champion.
 """
 
+import functools
 import hashlib
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -71,19 +73,22 @@ def shadow_challenger() -> ModelVersion | None:
     )
 
 
-def shadow_schedule(*, prediction: Prediction) -> bool:
-    """Send this live prediction to the challenger in shadow when it is sampled; True if sent.
+def shadow_schedule_many(*, predictions: Sequence[Prediction]) -> int:
+    """Send the sampled ones of these live predictions to the challenger in shadow; returns
+    how many were sent. The challenger is looked up once (an import records a chunk at once).
 
-    Called once the champion's prediction is stored, inside its transaction: the job leaves
+    Called once the champion's predictions are stored, inside their transaction: the jobs leave
     when it commits, after the champion's answer, never before.
     """
-    challenger = shadow_challenger()
-    if challenger is None or not shadow_sampled(
-        prediction_id=prediction.pk, share=challenger.shadow_share
-    ):
-        return False
-    transaction.on_commit(lambda: _send(prediction.pk, challenger.pk))
-    return True
+    challenger = shadow_challenger() if predictions else None
+    if challenger is None:
+        return 0
+    sent = 0
+    for prediction in predictions:
+        if shadow_sampled(prediction_id=prediction.pk, share=challenger.shadow_share):
+            transaction.on_commit(functools.partial(_send, prediction.pk, challenger.pk))
+            sent += 1
+    return sent
 
 
 def _send(prediction_id: int, model_version_id: int) -> None:

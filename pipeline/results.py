@@ -11,23 +11,30 @@ from django.db import transaction
 
 from annotation import services as annotation_services
 from annotation.models import Prediction
-from learning.shadow import shadow_schedule
+from learning.shadow import shadow_schedule_many
 from parlure_ml.register import RegisterPrediction
 from review.services import review_item_open_uncertain
 
 
-@transaction.atomic
 def prediction_record(
     *, submission_id: int, result: RegisterPrediction, latency_ms: int
 ) -> Prediction | None:
     """Store a text's prediction and finish its job; a no-op (None) once the job is finished."""
-    prediction = annotation_services.prediction_record(
-        submission_id=submission_id, result=result, latency_ms=latency_ms
-    )
-    if prediction is not None:
+    recorded = predictions_record(results=[(submission_id, result)], latency_ms=latency_ms)
+    return recorded[0] if recorded else None
+
+
+@transaction.atomic
+def predictions_record(
+    *, results: Sequence[tuple[int, RegisterPrediction]], latency_ms: int
+) -> list[Prediction]:
+    """Store several texts' predictions (an import's chunk) and finish their jobs, in one
+    transaction: one commit for the chunk instead of one per text."""
+    predictions = annotation_services.predictions_record(results=results, latency_ms=latency_ms)
+    for prediction in predictions:
         review_item_open_uncertain(prediction=prediction)  # an uncertain label goes to review
-        shadow_schedule(prediction=prediction)  # sent on commit, after the champion's answer
-    return prediction
+    shadow_schedule_many(predictions=predictions)  # sent on commit, after the champion's answer
+    return predictions
 
 
 @transaction.atomic

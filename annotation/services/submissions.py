@@ -7,7 +7,7 @@ duplicate click or a re-delivered message cannot record a result twice.
 import datetime
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -162,30 +162,53 @@ def submission_heartbeat(*, submission_id: int, worker: str) -> bool:
     )
 
 
-@transaction.atomic
 def prediction_record(
     *, submission_id: int, result: "RegisterPrediction", latency_ms: int
 ) -> Prediction | None:
-    """Store a model's output and finish the submission; a no-op once it is finished.
+    """Store a model's output and finish the submission; a no-op (None) once it is finished.
 
     What follows a prediction in other apps (an uncertain label goes to review) is the caller's:
     ``pipeline.results.prediction_record``.
     """
-    submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
-    if submission is None or submission.is_finished:
-        return None
-    prediction = Prediction.objects.create(
-        submission=submission, latency_ms=latency_ms, **prediction_values(result)
+    recorded = predictions_record(results=[(submission_id, result)], latency_ms=latency_ms)
+    return recorded[0] if recorded else None
+
+
+@transaction.atomic
+def predictions_record(
+    *, results: Sequence[tuple[int, "RegisterPrediction"]], latency_ms: int
+) -> list[Prediction]:
+    """Store the model's outputs for several submissions and finish their jobs, in one
+    transaction with one lock, one insert and one update (an import's chunk of texts); the
+    submissions already finished, or gone, are skipped. Returns the stored predictions in the
+    order given."""
+    ids = [submission_id for submission_id, _ in results]
+    # Locked in id order, as every other path that locks several submissions should.
+    locked = Submission.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    by_id = {submission.pk: submission for submission in locked}
+    pending = []
+    for submission_id, result in results:
+        submission = by_id.pop(submission_id, None)  # pop: a repeated id is recorded once
+        if submission is not None and not submission.is_finished:
+            pending.append((submission, result))
+    if not pending:
+        return []
+    predictions = Prediction.objects.bulk_create(
+        Prediction(submission=submission, latency_ms=latency_ms, **prediction_values(result))
+        for submission, result in pending
     )
-    submission.current_prediction = prediction
-    submission.status = Submission.Status.DONE
-    submission.progress = 1.0  # a client polling a text job reads the same as for audio
-    submission.failure_reason = ""
-    submission.finished_at = timezone.now()
-    submission.save(
-        update_fields=["current_prediction", "status", "progress", "failure_reason", "finished_at"]
+    finished_at = timezone.now()
+    for (submission, _result), prediction in zip(pending, predictions, strict=True):
+        submission.current_prediction = prediction
+        submission.status = Submission.Status.DONE
+        submission.progress = 1.0  # a client polling a text job reads the same as for audio
+        submission.failure_reason = ""
+        submission.finished_at = finished_at
+    Submission.objects.bulk_update(
+        [submission for submission, _ in pending],
+        ["current_prediction", "status", "progress", "failure_reason", "finished_at"],
     )
-    return prediction
+    return predictions
 
 
 def prediction_values(result: "RegisterPrediction") -> dict[str, Any]:

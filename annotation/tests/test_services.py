@@ -11,6 +11,7 @@ from annotation.models import Prediction, Submission
 from annotation.services import (
     REASON_WORKER_LOST,
     prediction_record,
+    predictions_record,
     submission_create_text,
     submission_fail,
     submission_start,
@@ -116,6 +117,31 @@ def test_a_finished_submission_is_left_alone() -> None:
     assert prediction_record(submission_id=submission.pk, result=RESULT, latency_ms=1) is None
     assert submission_fail(submission_id=submission.pk, reason="late") is None
     assert Prediction.objects.filter(submission=submission).count() == 1
+
+
+def test_a_chunk_is_recorded_at_once_skipping_finished_gone_and_repeated_submissions(
+    django_assert_max_num_queries: Callable[..., Any],
+) -> None:
+    waiting = SubmissionFactory.create_batch(5)
+    finished = SubmissionFactory.create()
+    prediction_record(submission_id=finished.pk, result=RESULT, latency_ms=1)
+    ids = [waiting[3].pk, finished.pk, 987654, *(s.pk for s in waiting[:3]), waiting[0].pk]
+    ids.append(waiting[4].pk)
+
+    # A lock, an insert, an update, within one transaction: not a few queries per text.
+    with django_assert_max_num_queries(6):
+        predictions = predictions_record(
+            results=[(submission_id, RESULT) for submission_id in ids], latency_ms=7
+        )
+
+    order = [waiting[3], waiting[0], waiting[1], waiting[2], waiting[4]]
+    assert [p.submission_id for p in predictions] == [s.pk for s in order]
+    for submission, prediction in zip(order, predictions, strict=True):
+        submission.refresh_from_db()
+        assert submission.status == Submission.Status.DONE
+        assert submission.current_prediction == prediction
+        assert (prediction.latency_ms, prediction.label) == (7, "familier")
+    assert Prediction.objects.filter(submission=finished).count() == 1
 
 
 def test_a_missing_submission_is_nothing_to_do() -> None:
