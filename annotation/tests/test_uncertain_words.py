@@ -1,9 +1,12 @@
 """Uncertain words: accepting one (service and API), and the share of them a transcript has."""
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -229,3 +232,52 @@ def test_the_shares_of_a_page_of_submissions_take_one_query(user: User) -> None:
     with CaptureQueriesContext(connection) as none:
         assert submissions_uncertain_shares(submissions=[text]) == {}
     assert len(none) == 0
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def test_the_editor_marks_uncertain_words_and_says_how_many(user: User) -> None:
+    submission = audio_done(user)
+
+    page = signed_in(user).get(reverse("annotation:submission_detail", args=[submission.public_id]))
+
+    html = page.content.decode()
+    assert (
+        '<span class="word is-uncertain" data-uncertain aria-describedby="uncertain-word-hint" '
+        'data-confidence="0.600" title="Uncertain word (confidence 60 %)" '
+        'data-start="0.600" data-end="0.800">à</span>'
+    ) in html
+    assert '<span class="word" data-start="0.000" data-end="0.600">Bonjour</span>' in html
+    assert 'id="uncertain-word-hint"' in html
+    assert "1 word to check out of 8 (12 %)" in html
+    assert 'aria-keyshortcuts="Alt+N"' in html
+    assert 'aria-keyshortcuts="Alt+Enter"' in html
+
+
+def test_the_corpus_page_shows_each_recordings_words_to_check_without_a_query_each() -> None:
+    cast = cast_create()
+    page_url = reverse("corpora:corpus_detail", args=[cast.corpus.public_id])
+    first = audio_done(cast.author, corpus=cast.corpus)
+    client = signed_in(cast.viewer)
+    with CaptureQueriesContext(connection) as one:
+        client.get(page_url)
+    segment_word_accept(segment=first_segment(first), index=1, word="à", acting_user=cast.author)
+    audio_done(cast.author, corpus=cast.corpus)
+    audio_done(cast.author, corpus=cast.corpus)
+    text_done(cast.author, corpus=cast.corpus)
+
+    with CaptureQueriesContext(connection) as four:
+        response = client.get(page_url)
+
+    assert len(four) == len(one)
+    html = response.content.decode()
+    assert html.count('title="1 word to check out of 8 (12 %)">1 word to check (12 %)</span>') == 2
+    assert html.count(">no word to check</span>") == 1
