@@ -14,6 +14,7 @@ from .api.submissions import (
 from .api.transcripts import (
     SegmentSpeakerView,
     SegmentView,
+    SegmentWordAcceptView,
     SpeakerView,
     TranscriptExportView,
     TranscriptRevisionListView,
@@ -40,6 +41,11 @@ urlpatterns: list[URLPattern] = [
         f"{ONE}transcript/segments/<int:index>/speaker/",
         SegmentSpeakerView.as_view(),
         name="transcript-segment-speaker",
+    ),
+    path(
+        f"{ONE}transcript/segments/<int:index>/words/<int:word_index>/accept/",
+        SegmentWordAcceptView.as_view(),
+        name="transcript-segment-word-accept",
     ),
     path(
         f"{ONE}transcript/speakers/<str:label>/",

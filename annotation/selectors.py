@@ -12,7 +12,7 @@ from typing import TypedDict
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -240,6 +240,61 @@ def segment_get(*, transcript: Transcript, index: int) -> Segment:
 
 def transcript_segments(*, transcript: Transcript) -> list[Segment]:
     return list(transcript.segments.select_related("current_prediction").order_by("index"))
+
+
+@dataclass(frozen=True)
+class UncertainShare:
+    """How many of a transcript's words the editor marks as uncertain, of how many."""
+
+    uncertain: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        """The share in whole percent; never 0 while a word is left to check, nor 100 while one
+        is not (rounding would say "none" or "all")."""
+        if not self.total:
+            return 0
+        percent = round(100 * self.uncertain / self.total)
+        if self.uncertain:
+            percent = max(1, percent)
+        if self.uncertain < self.total:
+            percent = min(99, percent)
+        return percent
+
+
+def segments_uncertain_share(segments: Iterable[Segment]) -> UncertainShare:
+    """The uncertain words of these segments, counted as the editor shows them: on the timed
+    words (``Segment.timed_words``). A segment whose words do not spell its text (corrected
+    before corrections realigned the words) counts its text's words, none of them uncertain;
+    rows written before words had the flag count as not uncertain."""
+    uncertain = total = 0
+    for segment in segments:
+        words = segment.timed_words
+        if words:
+            total += len(words)
+            uncertain += sum(1 for word in words if word.get("uncertain") is True)
+        else:
+            total += len(segment.text.split())
+    return UncertainShare(uncertain=uncertain, total=total)
+
+
+def submissions_uncertain_shares(*, submissions: Iterable[Submission]) -> dict[int, UncertainShare]:
+    """The share of uncertain words of each of these submissions that has a transcript, by
+    submission id, in one query whatever their number (a page of a corpus's list)."""
+    ids = [submission.pk for submission in submissions if submission.kind == Submission.Kind.AUDIO]
+    if not ids:
+        return {}
+    by_submission: dict[int, list[Segment]] = {}
+    segments = (
+        Segment.objects.filter(transcript__submission_id__in=ids)
+        .annotate(submission_id=F("transcript__submission_id"))
+        .only("text", "words")
+        .order_by()
+    )
+    for segment in segments:
+        by_submission.setdefault(segment.submission_id, []).append(segment)
+    return {pk: segments_uncertain_share(rows) for pk, rows in by_submission.items()}
 
 
 @dataclass(frozen=True)

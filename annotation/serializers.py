@@ -123,6 +123,13 @@ class SegmentCorrectionSerializer(serializers.Serializer[None]):
     )
 
 
+class WordAcceptSerializer(serializers.Serializer[None]):
+    word = StrictCharField(
+        help_text="The word as the client shows it (spaces around it do not count): when the "
+        "segment's word at that index is another one, the segment changed meanwhile (409)."
+    )
+
+
 # --- Output --------------------------------------------------------------------------------------
 
 

@@ -27,6 +27,13 @@ SEGMENT_INDEX = OpenApiParameter(
     description="The segment's index in the transcript, from 0.",
     examples=[OpenApiExample("The first segment", value=0)],
 )
+WORD_INDEX = OpenApiParameter(
+    "word_index",
+    OpenApiTypes.INT,
+    OpenApiParameter.PATH,
+    description="The word's index in the segment's `words`, from 0.",
+    examples=[OpenApiExample("The second word", value=1)],
+)
 SPEAKER_LABEL = OpenApiParameter(
     "label",
     OpenApiTypes.STR,

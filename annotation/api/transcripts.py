@@ -33,9 +33,11 @@ from annotation.serializers import (
     SpeakerRenameSerializer,
     TranscriptRevisionSerializer,
     TranscriptSerializer,
+    WordAcceptSerializer,
 )
 from annotation.services import (
     segment_speaker_set,
+    segment_word_accept,
     transcript_correct,
     transcript_revision_revert,
     transcript_speaker_rename,
@@ -57,6 +59,7 @@ from .common import (
     SEGMENT_INDEX,
     SPEAKER_LABEL,
     TAG_TRANSCRIPTS,
+    WORD_INDEX,
     field_error,
 )
 
@@ -65,13 +68,15 @@ STATE_CONFLICTS = {"validated", "not_done"}
 
 
 @contextmanager
-def _refusals_as_errors(field: str, not_found: Collection[str] = ()) -> Iterator[None]:
-    """A transcript service's refusal as the API's error: the transcript's state is a 409, a
-    code in ``not_found`` a 404, anything else a 400 on ``field``."""
+def _refusals_as_errors(
+    field: str, not_found: Collection[str] = (), conflicts: Collection[str] = ()
+) -> Iterator[None]:
+    """A transcript service's refusal as the API's error: the transcript's state (or a code in
+    ``conflicts``) is a 409, a code in ``not_found`` a 404, anything else a 400 on ``field``."""
     try:
         yield
     except DjangoValidationError as error:
-        if error.code in STATE_CONFLICTS:
+        if error.code in STATE_CONFLICTS or error.code in conflicts:
             raise Conflict(error.messages[0]) from None
         if error.code in not_found:
             raise NotFound(error.messages[0]) from None
@@ -191,6 +196,58 @@ class SegmentSpeakerView(APIView):
         with _refusals_as_errors("speaker"):
             segment_speaker_set(
                 segment=segment, speaker=payload.validated_data["speaker"], acting_user=user
+            )
+        return _segment_response(segment)
+
+
+class SegmentWordAcceptView(APIView):
+    @extend_schema(
+        operation_id="transcript_segment_word_accept",
+        summary="Accept an uncertain word",
+        description=(
+            "Says that a word the speech model was unsure of (`uncertain` true) is right: it is "
+            "no longer uncertain, and keeps its `confidence`. Send the word as shown: when the "
+            "segment's word at that index is another one (the segment was corrected meanwhile), "
+            "nothing changes and the answer is a 409. The text does not change, so this is not a "
+            "correction: no revision, the same version, nothing classified again. Accepting a "
+            "word again changes nothing. An index the segment's words do not have is a 400 on "
+            "`word_index`; a validated transcript, or a job not done yet, is a 409. Needs the "
+            "annotator role (or more) in the submission's corpus."
+        ),
+        tags=[TAG_TRANSCRIPTS],
+        parameters=[PUBLIC_ID, SEGMENT_INDEX, WORD_INDEX],
+        request=WordAcceptSerializer,
+        responses={
+            200: OpenApiResponse(SegmentCorrectedSerializer, description="The segment."),
+            409: error_response(
+                "The word changed since, or the transcript is validated or its job not done."
+            ),
+        },
+        examples=[
+            OpenApiExample("The word shown", value={"word": "à"}, request_only=True),
+            OpenApiExample(
+                "Accepted",
+                value={
+                    **examples.SEGMENT,
+                    "words": [{**word, "uncertain": False} for word in examples.SEGMENT["words"]],
+                    "transcript_version": 1,
+                },
+                response_only=True,
+            ),
+        ],
+    )
+    def post(self, request: Request, public_id: uuid.UUID, index: int, word_index: int) -> Response:
+        user = request_user(request)
+        submission = submission_get(user=user, public_id=public_id, can=Can.ANNOTATE)
+        segment = segment_get(transcript=transcript_get(submission=submission), index=index)
+        payload = WordAcceptSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        with _refusals_as_errors("word_index", conflicts={"word_changed"}):
+            segment_word_accept(
+                segment=segment,
+                index=word_index,
+                word=payload.validated_data["word"],
+                acting_user=user,
             )
         return _segment_response(segment)
 

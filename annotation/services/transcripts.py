@@ -439,3 +439,51 @@ def segment_speaker_set(*, segment: Segment, speaker: str, acting_user: User) ->
         acting_user.pk,
     )
     return segment
+
+
+@transaction.atomic
+def segment_word_accept(*, segment: Segment, index: int, word: str, acting_user: User) -> Segment:
+    """A person listened to word ``index`` of the segment and says it is right: it is no longer
+    marked uncertain (its confidence is kept, as the speech model's estimate).
+
+    ``word`` is the word as the person saw it: when the segment's word there is another one (the
+    segment was corrected meanwhile, in another tab or by someone else), nothing changes and the
+    refusal's code is "word_changed". An index the segment's words do not have is "bad_index".
+    Refused like every other edit while the transcript may not be corrected
+    (``transcript_check_open``: "validated", "not_done").
+
+    Accepting is not a correction: the text does not change, so there is no revision, the
+    version stays, and nothing is classified again; the log says who accepted which word.
+    Accepting a word that is not (or no longer) uncertain changes nothing.
+    """
+    # The transcript first, then its segment: the order every correction locks in.
+    transcript = Transcript.objects.select_for_update().get(pk=segment.transcript_id)
+    transcript_check_open(transcript)
+    segment = Segment.objects.select_for_update().get(pk=segment.pk)
+    segment.transcript = transcript
+    words = list(segment.words or [])
+    if not 0 <= index < len(words):
+        raise ValidationError(
+            _("This segment has no word number %(number)s.") % {"number": index + 1},
+            code="bad_index",
+        )
+    if str(words[index].get("word", "")).strip() != word.strip():
+        raise ValidationError(
+            _("This word changed since the page was loaded; reload the page to see it."),
+            code="word_changed",
+        )
+    if not words[index].get("uncertain"):
+        return segment
+    words[index] = {**words[index], "uncertain": False}
+    segment.words = words
+    segment.save(update_fields=["words"])
+    transcript.save(update_fields=["updated_at"])
+    logger.info(
+        "transcript %s: word %s of segment %s (%r) accepted by user %s",
+        transcript.pk,
+        index,
+        segment.index,
+        word.strip(),
+        acting_user.pk,
+    )
+    return segment

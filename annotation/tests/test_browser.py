@@ -2,8 +2,9 @@
 the transcription done by a real Celery worker, correct a segment, find the correction again.
 Then the transcript editor alone, at a desktop width and a phone width, on a transcript made with
 the ORM before the page opens: one inline line per segment, words that stay timed after a
-correction, the register in sight, the player's speed, skips and keyboard, and a recording made
-in the page that the player can measure and seek.
+correction, the register in sight, the player's speed, skips and keyboard, a recording made
+in the page that the player can measure and seek, and the uncertain words checked first (Alt+N,
+Alt+Enter, a correction that moves on), in light and dark.
 
 Set PARLURE_SCREENSHOT_DIR to keep screenshots of the editor (editor-<width>-*.png) there.
 
@@ -533,3 +534,138 @@ def test_a_speaker_renamed_in_the_editor_is_named_in_the_srt(
     assert blocks[1].splitlines()[2].startswith("Marie: "), srt
     assert blocks[2].splitlines()[2].startswith("Marie: "), srt
     assert blocks[3].splitlines()[2].startswith("S2: "), srt
+
+
+# --- Uncertain words first -----------------------------------------------------------------------
+
+# (segment index, word index) → confidence: "commencer" (from 1.2 s), "budget" (from 3.0 s) and
+# "habitants" (from 5.2 s) are the words to check; every other word is sure.
+UNCERTAIN = {(1, 2): 0.41, (3, 3): 0.55, (6, 2): 0.38}
+NNBSP = "\N{NARROW NO-BREAK SPACE}"
+
+
+@pytest.fixture
+def uncertain_submission(editor_submission: Submission) -> Submission:
+    """The editor's transcript, its words calibrated: three of its forty words are uncertain."""
+    for segment in editor_submission.transcript.segments.all():
+        segment.words = [
+            {
+                **word,
+                "confidence": UNCERTAIN.get((segment.index, n), 0.95),
+                "uncertain": (segment.index, n) in UNCERTAIN,
+            }
+            for n, word in enumerate(segment.words)
+        ]
+        segment.save(update_fields=["words"])
+    return editor_submission
+
+
+def _seeks(page: "Page") -> list[float]:
+    return [float(t) for t in page.evaluate("window.seeks")]
+
+
+def _wait_in_view(page: "Page", locator: "Locator") -> None:
+    """Until the (smooth) scroll has brought it into the window."""
+    page.wait_for_function(
+        "w => { const b = w.getBoundingClientRect();"
+        " return b.top >= 0 && b.bottom <= window.innerHeight; }",
+        arg=locator.element_handle(),
+    )
+
+
+def _both_themes(page: "Page", name: str) -> None:
+    _screenshot(page, f"{name}-light")
+    page.emulate_media(color_scheme="dark")
+    _screenshot(page, f"{name}-dark")
+    page.emulate_media(color_scheme="light")
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"], indirect=True)
+def test_uncertain_words_are_checked_first_from_the_keyboard(
+    user: User, uncertain_submission: Submission, page: "Page", viewport: tuple[int, int]
+) -> None:
+    editor = _open_editor(page, user, uncertain_submission)
+    player = page.locator("[data-player]")
+    expect(player).to_have_js_property("readyState", 4, timeout=10_000)
+    page.evaluate(
+        """() => {
+          window.seeks = [];
+          const audio = document.querySelector("[data-player]");
+          audio.addEventListener("seeking", () => window.seeks.push(audio.currentTime));
+        }"""
+    )
+    lines = editor.locator("[data-segment-text]")
+    share = editor.locator("[data-uncertain-share]")
+    status = editor.locator("[data-uncertain-status]")
+
+    # Marked by more than a colour: a class the CSS underlines and flags with "?", the
+    # confidence in the tooltip, and a description for screen readers.
+    marked = editor.locator(".word.is-uncertain")
+    expect(marked).to_have_count(3)
+    commencer = lines.nth(1).locator(".word").nth(2)
+    expect(commencer).to_have_attribute("title", f"Mot incertain (confiance 41{NNBSP}%)")
+    expect(commencer).to_have_attribute("aria-describedby", "uncertain-word-hint")
+    expect(page.locator("#uncertain-word-hint")).to_have_text(
+        "mot incertain\N{NO-BREAK SPACE}: le modèle de parole "
+        "l\N{RIGHT SINGLE QUOTATION MARK}a peut-être mal entendu"
+    )
+    marker = commencer.evaluate("w => getComputedStyle(w, '::after').content")
+    assert marker.startswith('"?"'), marker
+    expect(share).to_have_text(f"3 mots à vérifier sur 40 (8{NNBSP}%)")
+    shortcuts = editor.locator(".shortcuts")
+    shortcuts.locator("summary").click()
+    for keys in ("Alt + N", "Alt + Maj + N", "Alt + Entrée"):
+        expect(shortcuts).to_contain_text(keys)
+    _both_themes(page, "uncertain-open")
+
+    # Alt+N: the first word to check is selected in its line, and played from 1 s before it.
+    page.keyboard.press("Alt+KeyN")
+    expect(lines.nth(1)).to_be_focused()
+    expect(commencer).to_have_class(re.compile(r"\bis-uncertain-current\b"))
+    assert page.evaluate("String(window.getSelection())") == "commencer"
+    expect(status).to_have_text("Mot incertain 1 sur 3")
+    expect(player).to_have_js_property("paused", False)
+    assert _seeks(page)[-1] == pytest.approx(1.2 - 1, abs=0.01)
+    _wait_in_view(page, commencer)
+    _both_themes(page, "uncertain-first")
+
+    # Alt+Enter: it is right. No longer marked, one fewer to check, and on to the next one.
+    page.keyboard.press("Alt+Enter")
+    expect(status).to_have_text("Accepté. Mot incertain 1 sur 2")
+    expect(commencer).not_to_have_class(re.compile(r"\bis-uncertain\b"))
+    expect(commencer).not_to_have_attribute("title", re.compile("."))
+    expect(share).to_have_text(f"2 mots à vérifier sur 40 (5{NNBSP}%)")
+    budget = lines.nth(3).locator(".word").nth(3)
+    expect(lines.nth(3)).to_be_focused()
+    expect(budget).to_have_class(re.compile(r"\bis-uncertain-current\b"))
+    assert page.evaluate("String(window.getSelection())") == "budget"
+    assert _seeks(page)[-1] == pytest.approx(3.0 - 1, abs=0.01)
+    _wait_in_view(page, budget)
+
+    # Correct it: typing replaces the selected word, Enter saves, and on to the next one.
+    page.keyboard.type("projet")
+    page.keyboard.press("Enter")
+    habitants = lines.nth(6).locator(".word").nth(2)
+    expect(lines.nth(6)).to_be_focused()
+    expect(habitants).to_have_class(re.compile(r"\bis-uncertain-current\b"))
+    expect(status).to_have_text("Mot incertain 1 sur 1")
+    assert _seeks(page)[-1] == pytest.approx(5.2 - 1, abs=0.01)
+    _wait_in_view(page, habitants)
+    expect(lines.nth(3)).to_have_text("matin sur le projet")
+    expect(lines.nth(3).locator(".word")).to_have_count(4)
+    expect(lines.nth(3).locator(".word.is-uncertain")).to_have_count(0)
+    expect(share).to_have_text(f"1 mot à vérifier sur 40 (2{NNBSP}%)")
+    page.keyboard.press("Alt+KeyK")  # pause
+    _both_themes(page, "uncertain-corrected")
+
+    # The buttons do the same: past the last one, round to the first (the only one left).
+    editor.get_by_role("button", name="Mot incertain suivant").click()
+    expect(status).to_have_text("Mot incertain 1 sur 1")
+    expect(editor.get_by_role("button", name="Le mot est juste")).to_be_enabled()
+
+    # The server agrees.
+    page.reload()
+    expect(share).to_have_text(f"1 mot à vérifier sur 40 (2{NNBSP}%)")
+    expect(marked).to_have_count(1)
+    expect(lines.nth(6).locator(".word").nth(2)).to_have_class(re.compile(r"\bis-uncertain\b"))
+    expect(lines.nth(3)).to_have_text("matin sur le projet")

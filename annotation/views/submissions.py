@@ -22,6 +22,7 @@ from annotation.models import Submission
 from annotation.selectors import (
     SubmissionFilters,
     live_segments_shown,
+    segments_uncertain_share,
     speaker_label_next,
     submission_abilities,
     submission_list_for_user,
@@ -107,6 +108,8 @@ def result_context(submission: Submission, *, user: User) -> dict[str, object]:
         and submission.status == Submission.Status.DONE,
         can_validate=abilities.review and open_to_changes,
         segments=segments,
+        # The words the speech model was unsure of, to check first (the editor jumps to them).
+        uncertain_share=segments_uncertain_share(segments),
         speakers=speakers,
         speaker_new_label=speaker_label_next(speakers),
         speaker_rename_url=reverse("annotation:transcript_speaker_rename", args=[public_id]),
@@ -119,6 +122,10 @@ def result_context(submission: Submission, *, user: User) -> dict[str, object]:
         segment_save_url_template=reverse("api:transcript-segment", args=[public_id, 0]).replace(
             "/0/", "/__INDEX__/"
         ),
+        # The API accepts an uncertain word (POST): the script fills in both indexes.
+        word_accept_url_template=reverse(
+            "api:transcript-segment-word-accept", args=[public_id, 0, 0]
+        ).replace("/0/words/0/", "/__INDEX__/words/__WORD__/"),
         validate_url=reverse("annotation:transcript_validate", args=[public_id]),
         history_url=reverse("annotation:transcript_history", args=[public_id]),
         # The player's speeds: (value for the audio element, label in the page's language).

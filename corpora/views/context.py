@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
 from annotation.forms import SubmissionFilterForm, TextSubmissionForm
-from annotation.selectors import SubmissionFilters
+from annotation.selectors import SubmissionFilters, submissions_uncertain_shares
 from corpora.access import OWNER, ROLE_CAN, Can, corpus_role
 from corpora.exports import EXPORT_FORMATS
 from corpora.forms import (
@@ -76,6 +76,8 @@ def corpus_detail_context(
         corpus_submission_list(corpus=corpus, filters=filters),
         settings.PARLURE_SUBMISSIONS_PER_PAGE,
     ).get_page(request.GET.get("page"))
+    # Each recording's share of words to check, for the page's rows in one query.
+    shares = submissions_uncertain_shares(submissions=page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     members = list(corpus_member_list(corpus=corpus))
@@ -91,6 +93,7 @@ def corpus_detail_context(
         ],
         "my_membership": next((m for m in members if m.user_id == user.pk), None),
         "page": page,
+        "submission_rows": [(s, shares.get(s.pk)) for s in page.object_list],
         "filter_form": filter_form,
         "submission_total": corpus.submissions.count(),
         "query": query.urlencode(),

@@ -3,7 +3,10 @@
 // the API answers with the new words, timed), and see the register computed again.
 // Each segment is one line of word spans (data-start, data-end). For whoever may correct, that
 // same line is made editable (contenteditable, plain text only): the browser keeps the caret and
-// the undo history; the line is rebuilt from the server's words only when it is not being typed in. The editor may arrive after the page has loaded (the result poll
+// the undo history; the line is rebuilt from the server's words only when it is not being typed in.
+// Words the speech model was unsure of (data-uncertain) are checked first: Alt+N goes from one to
+// the next (selected, played from just before it), Alt+Enter accepts one, and Enter after a
+// correction moves on too. The editor may arrive after the page has loaded (the result poll
 // inserts it), so it is set up on DOMContentLoaded and again on "parlure:result-updated".
 // Every sentence comes from the markup's data-msg-* attributes.
 (function () {
@@ -17,6 +20,8 @@
   var SKIP_SECONDS = 5; // Alt+J, Alt+L and the buttons beside the player
   var RETRY_DELAY_MS = 5000; // after a network or server error
   var REFRESH_LIMIT_MS = 120000; // stop waiting for the new register after this
+  var UNCERTAIN_LEAD_SECONDS = 1; // an uncertain word plays from this long before it
+  var UNCERTAIN_HINT_ID = "uncertain-word-hint"; // its description for screen readers
   var editors = new WeakMap();
   var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
@@ -78,6 +83,7 @@
   // The line again from the server's words: each a span with its times, as the page renders it.
   Segment.prototype.render = function (words, text) {
     var line = this.line;
+    var editor = this.editor;
     line.textContent = "";
     if (!words || !words.length) {
       line.textContent = text;
@@ -89,6 +95,7 @@
         span.dataset.start = Number(word.start).toFixed(3);
         span.dataset.end = Number(word.end).toFixed(3);
         span.textContent = word.word.replace(/ /g, "");
+        if (word.uncertain === true) markUncertain(span, word.confidence, editor.msg);
         line.appendChild(span);
       });
     }
@@ -97,6 +104,27 @@
     var current = this.editor.currentWord;
     if (current && !current.element.isConnected) this.editor.currentWord = null;
   };
+
+  // A word to check: the same marks as the page renders (a dotted line and a "?" in the CSS, its
+  // confidence in the tooltip, a description for screen readers).
+  function markUncertain(span, confidence, msg) {
+    span.classList.add("is-uncertain");
+    span.setAttribute("data-uncertain", "");
+    span.setAttribute("aria-describedby", UNCERTAIN_HINT_ID);
+    if (typeof confidence === "number") {
+      span.dataset.confidence = confidence.toFixed(3);
+      span.title = msg.msgUncertainTitle.replace("{percent}", String(Math.round(confidence * 100)));
+    } else {
+      span.title = msg.msgUncertainBare;
+    }
+  }
+
+  function unmarkUncertain(span) {
+    span.classList.remove("is-uncertain", "is-uncertain-current");
+    ["data-uncertain", "data-confidence", "aria-describedby", "title"].forEach(function (name) {
+      span.removeAttribute(name);
+    });
+  }
 
   // Rebuild the line once nobody types in it, and only if it still says what the words say.
   Segment.prototype.renderFresh = function () {
@@ -146,6 +174,10 @@
     this.current = null; // the segment being played
     this.currentWord = null;
     this.frame = null;
+    // The uncertain word being checked: its segment, its place ({position, index}) and its span.
+    this.uncertain = null;
+    this.shareQueue = Promise.resolve();
+    this.uncertainControls = root.querySelector("[data-uncertain-controls]");
     this.nameLanguages();
     this.bindClicks();
     this.bindFields();
@@ -153,6 +185,7 @@
     this.bindControls();
     this.bindValidation();
     this.bindSpeakerForms();
+    this.bindUncertain();
   }
 
   // "en" -> "anglais" (or "English"): the browser knows every language's name in every language.
@@ -336,11 +369,12 @@
         if (segment.isDirty()) editor.save(segment);
         else segment.renderFresh();
       });
-      // One line per segment: Enter saves instead of breaking the line.
+      // One line per segment: Enter saves instead of breaking the line (and, after correcting
+      // the uncertain word being checked, goes on to the next one). Alt+Enter is the editor's.
       field.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" && !event.isComposing) {
+        if (event.key === "Enter" && !event.isComposing && !event.altKey) {
           event.preventDefault();
-          editor.save(segment);
+          editor.saveAndMoveOn(segment);
         }
       });
       // Pasted text arrives as plain text on one line; insertText keeps the browser's undo.
@@ -428,7 +462,10 @@
     } else {
       segment.setState("saved", this.msg.msgSaved);
     }
-    if (segment.saved !== before) this.refreshSoon();
+    if (segment.saved !== before) {
+      this.refreshSoon();
+      this.refreshShare();
+    }
   };
 
   Editor.prototype.failed = function (segment, detail) {
@@ -504,6 +541,174 @@
     return null;
   };
 
+  // --- Uncertain words ---------------------------------------------------------------------------
+
+  Editor.prototype.bindUncertain = function () {
+    var controls = this.uncertainControls;
+    if (!controls) return;
+    var editor = this;
+    this.acceptButton = controls.querySelector("[data-uncertain-accept]");
+    this.uncertainStatus = controls.querySelector("[data-uncertain-status]");
+    controls.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button) return;
+      if (button.dataset.uncertainStep) editor.goUncertain(parseInt(button.dataset.uncertainStep, 10));
+      else if (button.hasAttribute("data-uncertain-accept")) editor.accept();
+    });
+  };
+
+  // Every word still to check, in reading order: {segment, position, index, element}.
+  Editor.prototype.uncertainWords = function () {
+    var found = [];
+    this.segments.forEach(function (segment, position) {
+      var spans = segment.line ? segment.line.querySelectorAll(".word") : [];
+      Array.prototype.forEach.call(spans, function (span, index) {
+        if (span.hasAttribute("data-uncertain")) {
+          found.push({ segment: segment, position: position, index: index, element: span });
+        }
+      });
+    });
+    return found;
+  };
+
+  function before(a, b) {
+    return a.position < b.position || (a.position === b.position && a.index < b.index);
+  }
+
+  // Alt+N (step 1) and Alt+Shift+N (step -1): from the word being checked to the next one to
+  // check, round to the first (or last) one at the end; it is selected, in sight, and played
+  // from just before it. ``done`` is said first ("Accepted.").
+  Editor.prototype.goUncertain = function (step, done) {
+    var words = this.uncertainWords();
+    var at = this.uncertain;
+    if (!words.length) {
+      this.setUncertain(null);
+      this.announce(done ? done + " " + this.msg.msgUncertainNone : this.msg.msgUncertainNone);
+      return;
+    }
+    var target = null;
+    var wrapped = false;
+    if (!at) {
+      target = step > 0 ? words[0] : words[words.length - 1];
+    } else if (step > 0) {
+      target = words.filter(function (word) { return before(at, word); })[0] || null;
+      if (!target) { target = words[0]; wrapped = true; }
+    } else {
+      var earlier = words.filter(function (word) { return before(word, at); });
+      target = earlier[earlier.length - 1] || null;
+      if (!target) { target = words[words.length - 1]; wrapped = true; }
+    }
+    this.setUncertain(target);
+    this.select(target);
+    if (this.player) this.playFrom(Math.max(0, parseFloat(target.element.dataset.start) - UNCERTAIN_LEAD_SECONDS));
+    var position = this.msg.msgUncertainPosition
+      .replace("{position}", String(words.indexOf(target) + 1))
+      .replace("{total}", String(words.length));
+    var back = step > 0 ? this.msg.msgUncertainWrapped : this.msg.msgUncertainWrappedBack;
+    this.announce([done, wrapped && words.length > 1 ? back : "", position].filter(Boolean).join(" "));
+  };
+
+  Editor.prototype.setUncertain = function (target) {
+    if (this.uncertain && this.uncertain.element) {
+      this.uncertain.element.classList.remove("is-uncertain-current");
+    }
+    this.uncertain = target;
+    if (target) target.element.classList.add("is-uncertain-current");
+    if (this.acceptButton) this.acceptButton.disabled = !(target && target.segment.field);
+  };
+
+  // In a line that may be corrected, the word is selected: typing replaces it. Elsewhere the
+  // word itself takes the focus.
+  Editor.prototype.select = function (target) {
+    var span = target.element;
+    var field = target.segment.field;
+    if (field) {
+      field.focus({ preventScroll: true });
+      var range = document.createRange();
+      range.selectNodeContents(span);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    } else {
+      span.tabIndex = -1;
+      span.focus({ preventScroll: true });
+    }
+    // Centred: the sticky player above the transcript must not hide it.
+    span.scrollIntoView({ block: "center", behavior: reducedMotion.matches ? "auto" : "smooth" });
+  };
+
+  Editor.prototype.announce = function (text) {
+    if (!this.uncertainStatus) return;
+    // The same words twice are announced again only if the text changes in between.
+    this.uncertainStatus.textContent = "";
+    var status = this.uncertainStatus;
+    window.setTimeout(function () { status.textContent = text; }, 50);
+  };
+
+  // Alt+Enter and the button: the word being checked is right. Its flag goes on the server,
+  // then the next word to check. A line corrected meanwhile is saved instead, then the next.
+  Editor.prototype.accept = function () {
+    var at = this.uncertain;
+    if (!at || !at.segment.field || this.accepting) {
+      if (!at) this.goUncertain(1);
+      return;
+    }
+    var segment = at.segment;
+    if (segment.isDirty() || !at.element.isConnected) {
+      this.saveAndMoveOn(segment);
+      return;
+    }
+    var editor = this;
+    var url = this.root.dataset.acceptUrlTemplate
+      .replace("__INDEX__", segment.index)
+      .replace("__WORD__", String(at.index));
+    this.accepting = true;
+    http.postJson(url, { word: at.element.textContent }, this.csrf())
+      .then(function (answer) {
+        editor.accepting = false;
+        if (!answer.ok) {
+          editor.announce(http.errorText(answer.data, editor.msg.msgError));
+          return;
+        }
+        unmarkUncertain(at.element);
+        editor.refreshShare();
+        editor.goUncertain(1, editor.msg.msgUncertainAccepted);
+      })
+      .catch(function () {
+        editor.accepting = false;
+        editor.announce(editor.msg.msgError);
+      });
+  };
+
+  // Enter in a line, or accepting a word of a line corrected meanwhile: save it; when it held
+  // the word being checked, the line is made again of the server's words and the next word
+  // to check is selected. (Autosave never moves on: the person may still be typing.)
+  Editor.prototype.saveAndMoveOn = function (segment) {
+    var editor = this;
+    var moveOn = Boolean(this.uncertain && this.uncertain.segment === segment);
+    return this.save(segment).then(function () {
+      if (!moveOn || segment.isDirty() || segment.state === "error") return;
+      if (segment.freshWords && segment.value() === segment.saved) {
+        segment.render(segment.freshWords, segment.saved);
+        segment.freshWords = null;
+      }
+      editor.goUncertain(1);
+    });
+  };
+
+  // The share of words to check, as the server counts it now (its sentence, plurals and all).
+  Editor.prototype.refreshShare = function () {
+    var editor = this;
+    var shown = this.root.querySelector("[data-uncertain-share]");
+    if (!shown) return;
+    this.shareQueue = this.shareQueue.then(function () {
+      return http.getHtml(editor.root.dataset.resultUrl).then(function (fragment) {
+        var fresh = fragment.querySelector("[data-uncertain-share]");
+        if (fresh) shown.textContent = fresh.textContent;
+      }).catch(function () { /* the next change tries again */ });
+    });
+  };
+
   // --- Validating ----------------------------------------------------------------------------
 
   // Corrections still being typed are saved first, then the form is sent.
@@ -570,6 +775,13 @@
       if (!editor.player) return;
       event.preventDefault();
       editor.skip(event.code === "KeyJ" ? -SKIP_SECONDS : SKIP_SECONDS);
+    } else if (alt && event.code === "KeyN") {
+      event.preventDefault();
+      editor.goUncertain(event.shiftKey ? -1 : 1);
+    } else if (alt && key === "Enter" && !event.isComposing) {
+      if (editor.validated) return;
+      event.preventDefault();
+      editor.accept();
     } else if (event.altKey && (key === "ArrowDown" || key === "ArrowUp")) {
       event.preventDefault();
       editor.move(key === "ArrowDown" ? 1 : -1);
