@@ -453,7 +453,8 @@ def segment_word_accept(*, segment: Segment, index: int, word: str, acting_user:
     (``transcript_check_open``: "validated", "not_done").
 
     Accepting is not a correction: the text does not change, so there is no revision, the
-    version stays, and nothing is classified again; the log says who accepted which word.
+    version stays, and nothing is classified again; the log says who accepted which word, by
+    its position.
     Accepting a word that is not (or no longer) uncertain changes nothing.
     """
     # The transcript first, then its segment: the order every correction locks in.
@@ -478,12 +479,12 @@ def segment_word_accept(*, segment: Segment, index: int, word: str, acting_user:
     segment.words = words
     segment.save(update_fields=["words"])
     transcript.save(update_fields=["updated_at"])
+    # Ids only: what people said stays out of the logs.
     logger.info(
-        "transcript %s: word %s of segment %s (%r) accepted by user %s",
+        "transcript %s: word %s of segment %s accepted by user %s",
         transcript.pk,
         index,
         segment.index,
-        word.strip(),
         acting_user.pk,
     )
     return segment

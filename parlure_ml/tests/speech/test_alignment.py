@@ -11,8 +11,8 @@ HEARD = [
     {"start": 1.6, "end": 2.0, "word": " tous", "probability": 0.7, "confidence": 0.8},
     {"start": 2.5, "end": 3.0, "word": " ici", "probability": 0.3, "confidence": 0.4},
 ]
-for _word in HEARD:
-    _word["uncertain"] = _word["confidence"] < 0.5
+for _word, _uncertain in zip(HEARD, [False, False, False, True], strict=True):
+    _word["uncertain"] = _uncertain
 START, END = 0.5, 3.5
 
 
