@@ -24,9 +24,11 @@ Decisions:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import itertools
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,6 +54,13 @@ VOCABULARY_MODES = ("hotwords", "prompt", "both")
 VOCABULARY_MODE = "prompt"
 # Whisper keeps at most 223 prompt tokens; a vocabulary longer than this is cut to its first terms.
 VOCABULARY_MAX_CHARS = 600
+# A recording whose speech fits in one 30 s window is decoded in two parts, cut at a pause near
+# FIRST_PART_S, so that its first segments (and their register) reach the page while the rest is
+# decoded; docs/speech.md has the figures (time, time to the first segment, WER).
+WINDOW_S = 30.0
+FIRST_PART_S: float | None = 10.0
+FIRST_PART_SEARCH_S = 3.0
+FIRST_PART_MIN_REST_S = 4.0
 COMPUTE_TYPE = "int8"  # int8 weights: ~2x faster than float32 on CPU for no measurable loss
 
 
@@ -133,6 +142,7 @@ class Transcriber:
         vocabulary: Sequence[str] = (),
         vocabulary_mode: str = VOCABULARY_MODE,
         second_decode: bool | None = None,
+        first_part_s: float | None = FIRST_PART_S,
     ) -> Transcript:
         """Transcribe `source` (a path or a binary file object) with word timings.
 
@@ -158,13 +168,14 @@ class Transcriber:
             progress.done()
             return Transcript(language, None, round(duration, 3), "", [])
 
+        cut = first_part_end(speech, first_part_s)
         detected: str | None = None
         probabilities: dict[str, float] = {}
         if detect_language or language is None:
             # The features of the first window exactly as transcribe() will cut them (it drops
             # the last frame): the encoder's output is then the one the first window needs,
             # and _SharedEncoder hands it over instead of encoding the window twice.
-            features = self.model.feature_extractor(speech)[..., :-1]
+            features = self.model.feature_extractor(speech[:cut])[..., :-1]
             detected, _, all_probs = self.model.detect_language(features=features)
             probabilities = dict(all_probs)
         language = language or detected
@@ -173,15 +184,16 @@ class Transcriber:
         # its filter would run the VAD a second time (62 % of a worker's transcription time in
         # a profile on the shared 2-core machine).
         options = vocabulary_options(vocabulary, vocabulary_mode)
-        raw_segments, _info = self.model.transcribe(
-            speech,
-            language=language,
-            beam_size=beam_size,
-            vad_filter=False,
-            word_timestamps=True,
-            condition_on_previous_text=False,
-            **options,
+        decode = functools.partial(
+            self._decode, language=language, beam_size=beam_size, options=options
         )
+        if cut is None:
+            raw_segments = decode(speech)
+        else:
+            # The first part on its own: its segments come while the rest is decoded.
+            raw_segments = itertools.chain(
+                decode(speech[:cut]), decode(speech[cut:], offset=cut / SAMPLE_RATE)
+            )
         if vad:
             raw_segments = restore_speech_timestamps(raw_segments, chunks, SAMPLE_RATE)
         segments = []
@@ -220,6 +232,34 @@ class Transcriber:
             detected_language=detected,
         )
 
+    def _decode(
+        self,
+        speech: np.ndarray,
+        *,
+        language: str | None,
+        beam_size: int,
+        options: dict[str, str],
+        offset: float = 0.0,
+    ) -> Iterator[Any]:
+        """faster-whisper's segments for `speech`, lazily, their times moved by `offset` s."""
+        raw_segments, _info = self.model.transcribe(
+            speech,
+            language=language,
+            beam_size=beam_size,
+            vad_filter=False,
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            **options,
+        )
+        for raw in raw_segments:
+            if offset:
+                raw.start += offset
+                raw.end += offset
+                for word in raw.words or []:
+                    word.start += offset
+                    word.end += offset
+            yield raw
+
     def greedy_text(self, speech: np.ndarray, language: str | None, options: dict[str, str]) -> str:
         """The same speech decoded once more, greedily and without word timings (its words are
         only compared with the beam search's)."""
@@ -233,6 +273,25 @@ class Transcriber:
             **options,
         )
         return " ".join(raw.text for raw in raw_segments)
+
+
+def first_part_end(speech: np.ndarray, target_s: float | None) -> int | None:
+    """Where to end the first part of the speech (a sample index): in the quietest 200 ms
+    within FIRST_PART_SEARCH_S of `target_s` (a pause between words), when the speech fits in
+    one window and leaves FIRST_PART_MIN_REST_S after the cut; None: decode it in one part."""
+    if not target_s or len(speech) > WINDOW_S * SAMPLE_RATE:
+        return None  # longer speech already comes window by window
+    frame = SAMPLE_RATE // 5
+    low = int((target_s - FIRST_PART_SEARCH_S) * SAMPLE_RATE)
+    high = min(
+        int((target_s + FIRST_PART_SEARCH_S) * SAMPLE_RATE),
+        len(speech) - int(FIRST_PART_MIN_REST_S * SAMPLE_RATE),
+    )
+    if low < frame or high - low < frame:
+        return None
+    frames = speech[low:high][: (high - low) // frame * frame].reshape(-1, frame)
+    quietest = int(np.argmin(np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))))
+    return low + quietest * frame + frame // 2
 
 
 def speech_only(audio: np.ndarray) -> tuple[np.ndarray, list[dict[str, int]]]:

@@ -11,14 +11,16 @@ import pytest
 
 from parlure_ml.process_local import ProcessLocal
 from parlure_ml.speech import transcriber as transcriber_module
-from parlure_ml.speech.audio import AudioError
+from parlure_ml.speech.audio import AudioError, decode_audio
 from parlure_ml.speech.transcriber import (
     VOCABULARY_MAX_CHARS,
     Segment,
     Transcriber,
     Transcript,
     Word,
+    first_part_end,
     get_transcriber,
+    speech_only,
     vocabulary_options,
 )
 from parlure_ml.tests.speech.media import FORMATS, encode, write_wav
@@ -379,3 +381,47 @@ def test_language_detection_and_the_first_window_share_one_encoder_pass(
     # The same transcript as without the detector (which encodes on its own then).
     monkeypatch.setattr(transcriber.model, "_last", None)
     assert transcriber.transcribe(french_wav, detect_language=False).text == with_detection.text
+
+
+def test_the_first_part_ends_in_the_quietest_moment_near_its_target():
+    rate = 16_000
+    speech = np.full(20 * rate, 0.3, dtype=np.float32)
+    speech[int(11.0 * rate) : int(11.4 * rate)] = 0.0  # a pause 1 s after the target
+
+    cut = first_part_end(speech, 10.0)
+
+    assert cut is not None
+    assert 11.0 * rate <= cut <= 11.4 * rate
+
+
+@pytest.mark.parametrize(
+    ("seconds", "target"),
+    [
+        (31.0, 10.0),  # longer than a window: it comes window by window anyway
+        (10.0, 10.0),  # too little speech left after any cut near the target
+        (20.0, None),  # no split asked for
+        (20.0, 1.0),  # nothing to search before the target
+    ],
+)
+def test_speech_that_does_not_gain_from_a_split_is_one_part(seconds, target):
+    assert first_part_end(np.ones(int(seconds * 16_000), dtype=np.float32), target) is None
+
+
+def test_a_split_decode_keeps_its_timings_on_the_recording(
+    transcriber: Transcriber, dialogue: tuple[Path, list]
+):
+    path, _turns = dialogue
+    speech, _chunks = speech_only(decode_audio(path))
+    cut = first_part_end(speech, 6.0)
+    assert cut is not None  # the dialogue is long enough to be cut
+
+    seen: list[Segment] = []
+    transcript = transcriber.transcribe(
+        path, detect_language=False, first_part_s=6.0, on_segment=seen.append
+    )
+
+    _check_timings(transcript)
+    assert "bonjour" in transcript.text.lower()
+    assert len(seen) == len(transcript.segments) >= 2
+    # Both parts gave segments: some before the cut (on the speech's clock) and some after.
+    assert transcript.segments[0].start < cut / 16_000 < transcript.segments[-1].end
