@@ -30,9 +30,10 @@ def recorder_chunks(wav: bytes, *, count: int) -> list[bytes]:
 
     source = io.BytesIO(wav)
     output = io.BytesIO()
-    with av.open(source) as inp, av.open(
-        output, "w", format="webm", container_options={"live": "1"}
-    ) as out:
+    with (
+        av.open(source) as inp,
+        av.open(output, "w", format="webm", container_options={"live": "1"}) as out,
+    ):
         stream = out.add_stream("libopus", rate=48000)
         stream.layout = "mono"
         resampler = av.AudioResampler(format=stream.format, layout="mono", rate=48000)

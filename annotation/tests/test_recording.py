@@ -92,7 +92,8 @@ def test_chunks_are_stored_in_order_a_repeat_changes_nothing_and_a_gap_is_refuse
         first = _put(user, started, 0, chunks[0])
         second = _put(user, started, 1, chunks[1])
     assert first.status_code == 200, first.content
-    assert first.json()["next_chunk"] == 1 and first.json()["stored"] is True
+    assert first.json()["next_chunk"] == 1
+    assert first.json()["stored"] is True
     assert second.json()["next_chunk"] == 2
     assert second.json()["size_bytes"] == len(chunks[0]) + len(chunks[1])
     assert 1.5 < second.json()["duration_s"] < 2.5
@@ -126,9 +127,7 @@ def test_a_first_chunk_that_is_not_audio_is_refused(user: User) -> None:
     started = _start(user)
     response = _put(user, started, 0, b"<html>not audio</html>" * 10)
     assert response.status_code == 400
-    assert response.json()["errors"]["chunk"] == [
-        "This file is not audio, whatever its name says."
-    ]
+    assert response.json()["errors"]["chunk"] == ["This file is not audio, whatever its name says."]
     assert LiveRecording.objects.get(submission__public_id=started["id"]).chunks == 0
 
 
@@ -184,14 +183,16 @@ def test_finish_queues_the_transcription_once_with_a_seekable_file(
     assert sent == [(jobs.TRANSCRIBE_SUBMISSION, (submission.pk,))]
     assert not as_recorded.exists()  # replaced by the remuxed file
     info = probe_audio(_file(started), max_seconds=60)
-    assert info.has_duration and 3.5 < info.duration_s < 4.5
+    assert info.has_duration
+    assert 3.5 < info.duration_s < 4.5
     recording = AudioRecording.objects.get(submission__public_id=started["id"])
     assert recording.duration_s == pytest.approx(info.duration_s, abs=0.05)
     assert recording.size_bytes == _file(started).stat().st_size
 
     with django_capture_on_commit_callbacks(execute=True):
         again = api_client(user).post(started["recording"]["finish"])
-    assert again.status_code == 200 and again.json()["status"] == "queued"
+    assert again.status_code == 200
+    assert again.json()["status"] == "queued"
     assert len(sent) == 1  # no second transcription
 
     late = _put(user, started, 4, chunks[0])
@@ -234,9 +235,7 @@ def test_an_abandoned_recording_is_expired_with_its_audio(
     LiveRecording.objects.filter(submission__public_id=abandoned["id"]).update(
         last_chunk_at=long_ago
     )
-    LiveRecording.objects.filter(submission__public_id=never_sent["id"]).update(
-        created_at=long_ago
-    )
+    LiveRecording.objects.filter(submission__public_id=never_sent["id"]).update(created_at=long_ago)
 
     with django_capture_on_commit_callbacks(execute=True):
         assert recordings_abandoned_expire() == 2
@@ -262,7 +261,9 @@ def test_pieces_decoded_for_good_are_kept_once_and_shown_while_recording(
     _put(user, started, 0, chunks[0])
     submission = Submission.objects.get(public_id=started["id"])
     claim = live_decode_claim(submission_id=submission.pk)
-    assert claim is not None and claim.stable_until_s == 0 and claim.detect_language
+    assert claim is not None
+    assert claim.stable_until_s == 0
+    assert claim.detect_language
     assert LiveRecording.objects.get(submission=submission).decode_queued_at is None
 
     first = [_segment(0.0, " Bonjour à tous. "), _segment(1.0, " ")]
@@ -288,7 +289,8 @@ def test_pieces_decoded_for_good_are_kept_once_and_shown_while_recording(
     assert stored[0].words[0]["word"] == " Bonjour"
 
     status = api_client(user).get(f"/api/v1/submissions/{started['id']}/status/").json()
-    assert status["status"] == "recording" and status["finished"] is False
+    assert status["status"] == "recording"
+    assert status["finished"] is False
     assert [s["text"] for s in status["live_segments"]] == ["Bonjour à tous.", "Oui."]
 
     # Once its transcription has begun, a late piece is not kept: the transcription decodes it.
