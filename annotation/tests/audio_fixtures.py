@@ -28,16 +28,14 @@ def recorder_chunks(wav: bytes, *, count: int) -> list[bytes]:
     recorder's own chunks do. Joined in order, they make the whole file again."""
     import av
 
-    source = io.BytesIO(wav)
     output = io.BytesIO()
-    with (
-        av.open(source) as inp,
-        av.open(output, "w", format="webm", container_options={"live": "1"}) as out,
-    ):
+    with av.open(io.BytesIO(wav), "r") as inp:
+        frames = list(inp.decode(audio=0))
+    with av.open(output, "w", format="webm", container_options={"live": "1"}) as out:
         stream = out.add_stream("libopus", rate=48000)
         stream.layout = "mono"
         resampler = av.AudioResampler(format=stream.format, layout="mono", rate=48000)
-        for frame in [*inp.decode(audio=0), None]:
+        for frame in [*frames, None]:
             if frame is not None:
                 frame.pts = None
             for converted in resampler.resample(frame):
