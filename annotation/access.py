@@ -17,7 +17,13 @@ from corpora.models import CorpusMember
 
 from .models import Submission
 
-__all__ = ["Can", "submission_allows", "submission_get", "submissions_visible"]
+__all__ = [
+    "Can",
+    "recording_get",
+    "submission_allows",
+    "submission_get",
+    "submissions_visible",
+]
 
 
 def submission_allows(*, user: User, submission: Submission, can: Can) -> bool:
@@ -51,4 +57,15 @@ def submission_get(*, user: User, public_id: uuid.UUID | str, can: Can = Can.VIE
         raise Http404("No such submission.")
     if not submission_allows(user=user, submission=submission, can=can):
         raise PermissionDenied
+    return submission
+
+
+def recording_get(*, user: User, public_id: uuid.UUID | str) -> Submission:
+    """A recording in the page of this person's own: only its author sends its audio (404 for
+    anyone else's, and for a submission that was not recorded that way)."""
+    submission = Submission.objects.filter(
+        public_id=public_id_or_404(public_id), user_id=user.pk, live_recording__isnull=False
+    ).first()
+    if submission is None:
+        raise Http404("No such recording.")
     return submission

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, path
 
 from .api.predictions import PredictionListView
+from .api.recordings import RecordingChunkView, RecordingFinishView, RecordingStartView
 from .api.replace import TranscriptReplaceView
 from .api.submissions import (
     SubmissionAudioCreateView,
@@ -28,6 +29,13 @@ ONE = "submissions/<uuid:public_id>/"
 urlpatterns: list[URLPattern] = [
     path("submissions/", SubmissionListView.as_view(), name="submission-list"),
     path("submissions/audio/", SubmissionAudioCreateView.as_view(), name="submission-audio"),
+    path("submissions/recordings/", RecordingStartView.as_view(), name="recording-start"),
+    path(
+        f"{ONE}recording/chunks/<int:index>/",
+        RecordingChunkView.as_view(),
+        name="recording-chunk",
+    ),
+    path(f"{ONE}recording/finish/", RecordingFinishView.as_view(), name="recording-finish"),
     path(ONE, SubmissionDetailView.as_view(), name="submission-detail"),
     path(f"{ONE}status/", SubmissionStatusView.as_view(), name="submission-status"),
     path(f"{ONE}cancel/", SubmissionCancelView.as_view(), name="submission-cancel"),

@@ -22,7 +22,15 @@ from corpora.access import ROLE_CAN, Can, corpora_visible, corpus_role
 from corpora.models import Corpus
 
 from .access import submissions_visible
-from .models import LiveSegment, Prediction, Segment, Submission, Transcript, TranscriptRevision
+from .models import (
+    LiveRecording,
+    LiveSegment,
+    Prediction,
+    Segment,
+    Submission,
+    Transcript,
+    TranscriptRevision,
+)
 
 
 class SubmissionFilters(TypedDict, total=False):
@@ -179,23 +187,50 @@ def submission_vocabulary(*, submission_id: int) -> list[str]:
     return vocabulary_terms(both)
 
 
+# While these, a recording's live segments are shown: being recorded (the pieces decoded so far),
+# waiting for its transcription after the stop, or being transcribed.
+LIVE_STATUSES = (
+    Submission.Status.RECORDING,
+    Submission.Status.QUEUED,
+    Submission.Status.TRANSCRIBING,
+)
+
+
 def live_segments_shown(*, submission: Submission) -> list[LiveSegment]:
-    """What a running transcription has decoded so far; none once it has stopped (the
-    transcript, when there is one, replaces them)."""
-    if submission.status != Submission.Status.TRANSCRIBING:
+    """What a recording or a running transcription has decoded so far; none once the job has
+    stopped (the transcript, when there is one, replaces them)."""
+    if submission.status not in LIVE_STATUSES:
         return []
     return list(submission.live_segments.order_by("index"))
 
 
 def live_segments_to_classify(*, submission_id: int) -> list[LiveSegment]:
-    """The live segments of a running transcription that have no register yet."""
+    """The live segments of a recording or a running transcription that have no register yet."""
     return list(
         LiveSegment.objects.filter(
             submission_id=submission_id,
-            submission__status=Submission.Status.TRANSCRIBING,
+            submission__status__in=LIVE_STATUSES,
             label="",
         ).order_by("index")
     )
+
+
+def live_recording_resumable(
+    *, submission_id: int
+) -> tuple[LiveRecording | None, list[LiveSegment]]:
+    """For a recording transcribed while it was made: how far it was decoded for good, and the
+    segments of that audio, in order. (None, []) when nothing was: the whole file is decoded."""
+    live = LiveRecording.objects.filter(submission_id=submission_id, stable_until_s__gt=0).first()
+    if live is None:
+        return None, []
+    segments = list(
+        LiveSegment.objects.filter(
+            submission_id=submission_id, index__lt=live.stable_segments
+        ).order_by("index")
+    )
+    if len(segments) != live.stable_segments:
+        return None, []  # some went missing: trust none of it
+    return live, segments
 
 
 def segments_to_classify(*, transcript: Transcript) -> list[Segment]:

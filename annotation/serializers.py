@@ -100,6 +100,28 @@ class SubmissionAudioCreateSerializer(serializers.Serializer[None]):
     )
 
 
+class RecordingStartSerializer(serializers.Serializer[None]):
+    corpus = serializers.UUIDField(required=False, allow_null=True, help_text=CORPUS_HELP)
+    client_token = serializers.UUIDField(
+        required=False, allow_null=True, help_text=CLIENT_TOKEN_HELP
+    )
+    speakers = serializers.ChoiceField(
+        choices=[choice for choice in SPEAKERS_CHOICES if choice],
+        allow_blank=True,
+        default="",
+        help_text='As for an uploaded recording: "auto", a number from 2 to 6, or empty.',
+    )
+
+
+class RecordingChunkSerializer(serializers.Serializer[dict[str, Any]]):
+    next_chunk = serializers.IntegerField(help_text="The index the next chunk must have.")
+    stored = serializers.BooleanField(
+        help_text="False when this chunk had been stored already: nothing changed."
+    )
+    duration_s = serializers.FloatField(help_text="The recording's length so far, in seconds.")
+    size_bytes = serializers.IntegerField(help_text="Its size so far.")
+
+
 class SpeakerRenameSerializer(serializers.Serializer[None]):
     name = StrictCharField(
         trim_whitespace=False,

@@ -16,7 +16,8 @@ from learning.services import model_directory
 from parlure_ml.register import RegisterClassifier, RegisterPrediction, get_classifier
 from parlure_ml.register.artifact import SHIPPED_DIR, ModelCard
 from parlure_ml.register.classifier import Evidence
-from parlure_ml.speech.audio import decode_audio
+from parlure_ml.speech.audio import SAMPLE_RATE, decode_audio
+from parlure_ml.speech.live import stable_cut, transcribe_piece
 from parlure_ml.speech.speakers import get_voice_encoder, label_speakers
 from parlure_ml.speech.transcriber import Segment, Transcript, get_transcriber
 
@@ -211,6 +212,7 @@ def speech_transcribe(
     on_progress: Callable[[float], None],
     vocabulary: Sequence[str] = (),
     on_segment: Callable[[Segment], None] | None = None,
+    max_seconds: float | None = None,
 ) -> Transcript:
     """Transcribe a French recording with the process's speech model; ``vocabulary`` lists the
     names and jargon it may contain (the corpus's and its author's); ``on_segment`` receives
@@ -222,7 +224,79 @@ def speech_transcribe(
         on_segment=on_segment,
         vocabulary=vocabulary,
         # A backstop: the upload was checked, but a header can lie about the duration.
-        max_seconds=settings.PARLURE_AUDIO_MAX_SECONDS,
+        max_seconds=max_seconds or settings.PARLURE_AUDIO_MAX_SECONDS,
+    )
+
+
+def speech_decode_stable(
+    path: Path,
+    *,
+    from_s: float,
+    max_seconds: float,
+    detect_language: bool,
+    vocabulary: Sequence[str] = (),
+) -> tuple[float, Transcript] | None:
+    """A recording still being made: decode, for good, its audio from `from_s` to the last
+    pause that is over (parlure_ml.speech.live). Returns where that audio ends and its
+    transcript (times in the recording); None when no pause is over yet."""
+    audio = decode_audio(path, max_seconds=max_seconds)[round(from_s * SAMPLE_RATE) :]
+    cut = stable_cut(audio)
+    if cut is None:
+        return None
+    piece = audio[: round(cut * SAMPLE_RATE)]
+    result = transcribe_piece(
+        get_transcriber(),
+        piece,
+        offset_s=from_s,
+        detect_language=detect_language,
+        vocabulary=vocabulary,
+    )
+    return from_s + len(piece) / SAMPLE_RATE, result
+
+
+def speech_transcribe_after(
+    path: Path,
+    *,
+    from_s: float,
+    before: Sequence[Segment],
+    detected_language: str | None,
+    language_probability: float | None,
+    max_seconds: float,
+    on_progress: Callable[[float], None],
+    vocabulary: Sequence[str] = (),
+    on_segment: Callable[[Segment], None] | None = None,
+) -> Transcript:
+    """A recording whose audio before `from_s` was decoded while it was made (`before`, its
+    segments, and what the language detector heard in it): decode the rest, and return the
+    whole transcript, as ``speech_transcribe`` would."""
+    audio = decode_audio(path, max_seconds=max_seconds)
+    duration = len(audio) / SAMPLE_RATE
+    start = min(round(from_s * SAMPLE_RATE), len(audio))
+    rest = duration - start / SAMPLE_RATE
+
+    def progress(fraction: float) -> None:
+        on_progress(min(1.0, (from_s + fraction * rest) / duration) if duration else 1.0)
+
+    after = transcribe_piece(
+        get_transcriber(),
+        audio[start:],
+        offset_s=start / SAMPLE_RATE,
+        detect_language=not detected_language,
+        vocabulary=vocabulary,
+        on_progress=progress,
+        on_segment=on_segment,
+    )
+    segments = [*before, *after.segments]
+    detected = detected_language or after.detected_language
+    return Transcript(
+        language="fr",
+        language_probability=(
+            language_probability if detected_language else after.language_probability
+        ),
+        duration_s=round(duration, 3),
+        text=" ".join(segment.text for segment in segments if segment.text),
+        segments=segments,
+        detected_language=detected,
     )
 
 

@@ -43,6 +43,8 @@ app.conf.update(
         jobs.CLASSIFY_TRANSCRIPT: {"queue": "nlp"},
         jobs.CLASSIFY_LIVE_SEGMENTS: {"queue": "nlp"},
         jobs.TRANSCRIBE_SUBMISSION: {"queue": "asr"},
+        # A recording decoded while it is made: the speech model's, like its transcription.
+        jobs.LIVE_DECODE: {"queue": "asr"},
         jobs.AUDIO_PURGE_EXPIRED: {"queue": "nlp"},
         jobs.RECONCILE: {"queue": "nlp"},
         # An import's texts, by chunks of one model call each: text classification.

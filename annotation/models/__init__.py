@@ -1,3 +1,4 @@
+from .recording import LiveRecording
 from .speech import (
     SPEAKERS_CHOICES,
     AudioRecording,
@@ -11,6 +12,7 @@ from .submission import Prediction, Register, Submission
 __all__ = [
     "SPEAKERS_CHOICES",
     "AudioRecording",
+    "LiveRecording",
     "LiveSegment",
     "Prediction",
     "Register",

@@ -245,6 +245,9 @@ class LiveSegment(models.Model):
     start = models.FloatField(_("start (s)"))
     end = models.FloatField(_("end (s)"))
     text = models.TextField(_("text"))
+    # The words with their times, as Segment.words: a recording transcribed while it was made
+    # keeps the segments decoded for good (LiveRecording.stable_segments) as its transcript's.
+    words = models.JSONField(_("words"), default=list, blank=True)
     # Empty until classified; then the register shown (neutre when the model hesitates).
     label = models.CharField(_("register"), max_length=10, blank=True)
     uncertain = models.BooleanField(_("hesitant"), default=False)

@@ -27,7 +27,11 @@ class Submission(models.Model):
 
     class Status(models.TextChoices):
         # A job's whole life, one state at a time: an audio job goes queued, transcribing,
-        # classifying, done; a text job skips transcribing. Only the last three are final.
+        # classifying, done; a text job skips transcribing. Only the last three are final. A
+        # recording sent while it is made (annotation.services.recording) is "recording" until
+        # it stops: no job runs for it yet, so neither the reconciler nor the workers' claim
+        # touches it, and an abandoned one is expired (recordings_abandoned_expire).
+        RECORDING = "recording", _("recording")
         QUEUED = "queued", _("queued")
         TRANSCRIBING = "transcribing", _("transcribing")
         CLASSIFYING = "classifying", _("classifying")

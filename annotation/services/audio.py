@@ -61,11 +61,16 @@ def audio_check(file: IO[bytes]) -> AudioInfo:
             min_seconds=settings.PARLURE_AUDIO_MIN_SECONDS,
         )
     except AudioError as error:
-        describe = _AUDIO_MESSAGES.get(error.code)
-        message = describe() if describe else error.message
-        raise ValidationError(message, code=error.code) from None
+        raise audio_error_invalid(error) from None
     finally:
         file.seek(0)
+
+
+def audio_error_invalid(error: AudioError) -> ValidationError:
+    """The probe's error as people read it, with its stable code."""
+    describe = _AUDIO_MESSAGES.get(error.code)
+    message = describe() if describe else error.message
+    return ValidationError(message, code=error.code)
 
 
 def _clean_name(name: str) -> str:
@@ -104,8 +109,8 @@ def submission_create_audio(
         if existing is not None:
             return existing, False
     info = audio_check(file)
-    file, size = _seekable(file, info, size)
-    suffix = _SUFFIXES.get(info.container.split(",")[0], ".audio")
+    file, size = audio_seekable(file, info, size)
+    suffix = audio_suffix(info)
     recording = None
     try:
         with transaction.atomic():
@@ -143,7 +148,7 @@ def submission_create_audio(
     return submission, True
 
 
-def _seekable(file: IO[bytes], info: AudioInfo, size: int) -> tuple[IO[bytes], int]:
+def audio_seekable(file: IO[bytes], info: AudioInfo, size: int) -> tuple[IO[bytes], int]:
     """A WebM without a duration (what MediaRecorder writes) is stored remuxed: same audio, not
     encoded again, but with the duration and cues a player needs to show the length and seek.
     """
@@ -169,6 +174,11 @@ _SUFFIXES = {
     "w64": ".w64",
     "caf": ".caf",
 }
+
+
+def audio_suffix(info: AudioInfo) -> str:
+    """The stored file's extension, from its content (never from the name it was sent with)."""
+    return _SUFFIXES.get(info.container.split(",")[0], ".audio")
 
 
 def _enqueue_transcription(submission: Submission) -> None:

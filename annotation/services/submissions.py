@@ -109,6 +109,8 @@ def submission_start(
     submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
     if submission is None or submission.is_finished:
         return None
+    if submission.status == Submission.Status.RECORDING:
+        return None  # still being recorded: its transcription is queued when it stops
     now = timezone.now()
     if submission.is_active and not (takeover or _holder_lost(submission, worker, now)):
         logger.info(

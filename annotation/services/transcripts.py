@@ -32,6 +32,7 @@ from parlure_ml.speech.alignment import align_words
 from parlure_ml.speech.transcriber import Transcript as SpeechTranscript
 
 from .audio import audio_delete
+from .live import words_stored
 from .submissions import prediction_values, submission_mark_failed, text_clean
 
 logger = logging.getLogger(__name__)
@@ -127,17 +128,7 @@ def transcript_record(
             start=segment.start,
             end=segment.end,
             text=segment.text.strip(),
-            words=[
-                {
-                    "start": w.start,
-                    "end": w.end,
-                    "word": w.word,
-                    "probability": w.probability,
-                    "confidence": w.confidence,
-                    "uncertain": bool(w.uncertain),
-                }
-                for w in segment.words
-            ],
+            words=words_stored(segment.words),
             speaker=label,
         )
         for index, (segment, label) in enumerate(segments)

@@ -20,3 +20,27 @@ def wav_bytes(seconds: float, *, tone_hz: float | None = None, rate: int = 16_00
         out.setframerate(rate)
         out.writeframes(b"".join(struct.pack("<h", s) for s in samples))
     return buffer.getvalue()
+
+
+def recorder_chunks(wav: bytes, *, count: int) -> list[bytes]:
+    """`wav` as a browser's MediaRecorder sends it while recording: WebM/Opus written live (no
+    duration in the header), handed over in `count` pieces that cut it anywhere, as the
+    recorder's own chunks do. Joined in order, they make the whole file again."""
+    import av
+
+    output = io.BytesIO()
+    with av.open(io.BytesIO(wav), "r") as inp:
+        frames = list(inp.decode(audio=0))
+    with av.open(output, "w", format="webm", container_options={"live": "1"}) as out:
+        stream = out.add_stream("libopus", rate=48000)
+        stream.layout = "mono"
+        resampler = av.AudioResampler(format=stream.format, layout="mono", rate=48000)
+        for frame in [*frames, None]:
+            if frame is not None:
+                frame.pts = None
+            for converted in resampler.resample(frame):
+                out.mux(stream.encode(converted))
+        out.mux(stream.encode(None))
+    data = output.getvalue()
+    size = -(-len(data) // count)
+    return [data[at : at + size] for at in range(0, len(data), size)]

@@ -131,18 +131,19 @@ def _log_in(page: "Page", user: User) -> None:
     page.wait_for_url(lambda url: "/login/" not in url)
 
 
-def _record_and_send(page: "Page") -> None:
+def _start_recording(page: "Page") -> None:
     page.goto("/soumissions/nouvelle/")
     assert page.locator("script[src$='/recorder.js']").count(), "the page must load js/recorder.js"
     page.get_by_role("tab", name=re.compile("enregistrer", re.IGNORECASE)).click()
     page.click("[data-record-start]")
     page.wait_for_selector("[data-record-stop]:visible")
+
+
+def _record_and_send(page: "Page") -> None:
+    _start_recording(page)
     time.sleep(RECORD_SECONDS)
+    # Stop sends: the chunks went while recording, the rest follows, then the result page.
     page.click("[data-record-stop]")
-    listen_back = page.locator("[data-listen-back] audio")
-    listen_back.wait_for(state="visible")
-    assert page.eval_on_selector("[data-playback]", "audio => audio.src.startsWith('blob:')")
-    page.click("[data-record-send]")
     page.wait_for_url(re.compile(r"/soumissions/[0-9a-f-]{36}/$"))
     # The editor arrives later, in the polled result: the page itself must bring its script.
     assert page.locator("script[src$='/transcript.js']").count(), "the page must load transcript.js"
@@ -177,8 +178,14 @@ def test_record_send_transcribe_correct_and_find_the_correction(
     _record_and_send(page)
     _correct_first_segment(page)
     paths = [re.sub(r"https?://[^/]+", "", write) for write in writes]
-    assert paths[0] == "POST /api/v1/submissions/audio/"
-    assert re.fullmatch(r"PATCH /api/v1/submissions/[0-9a-f-]{36}/transcript/segments/0/", paths[1])
+    one = r"/api/v1/submissions/[0-9a-f-]{36}/"
+    assert paths[0] == "POST /api/v1/submissions/recordings/"
+    chunks = [path for path in paths if re.fullmatch(f"PUT {one}recording/chunks/\\d+/", path)]
+    # In order, from the first, one a second (the last one comes with the stop).
+    assert [int(path.split("/")[-2]) for path in chunks] == list(range(len(chunks)))
+    assert RECORD_SECONDS - 1 <= len(chunks) <= RECORD_SECONDS + 2
+    assert re.fullmatch(f"POST {one}recording/finish/", paths[len(chunks) + 1])
+    assert re.fullmatch(f"PATCH {one}transcript/segments/0/", paths[len(chunks) + 2])
 
     page.reload()
     page.wait_for_selector("[data-transcript-editor]")
@@ -463,6 +470,61 @@ def test_playback_speed_skips_and_keyboard(
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"], indirect=True)
+def _shot(page: "Page", name: str) -> None:
+    folder = os.environ.get("PARLURE_SCREENSHOT_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        width = page.viewport_size["width"] if page.viewport_size else 0
+        page.screenshot(path=str(Path(folder) / f"recorder-{width}-{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"], indirect=True)
+def test_segments_show_while_recording_then_the_transcript_and_its_register(
+    speech_worker: subprocess.Popen[bytes], user: User, page: "Page", viewport: tuple[int, int]
+) -> None:
+    _log_in(page, user)
+    _start_recording(page)
+    stop = page.locator("[data-record-stop]")
+    # While the person still speaks, the segments decoded so far show, then their register.
+    heard = page.locator("[data-live-heard] [data-live-segment]")
+    heard.first.wait_for(state="visible", timeout=60_000)
+    read = page.locator("[data-live-heard] .sentence-chip:not(.pending)")
+    read.first.wait_for(state="visible", timeout=30_000)
+    assert stop.is_visible(), "the segments must come while recording"
+    expect(page.locator("[data-live-list]")).to_have_attribute("aria-live", "polite")
+    assert heard.first.locator(".live-text").inner_text().strip()
+    _shot(page, "recording")
+    # Nothing overflows the phone's width.
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport[0]
+
+    stop.click()
+    page.wait_for_url(re.compile(r"/soumissions/[0-9a-f-]{36}/$"))
+    page.locator("[data-transcript-editor]").wait_for(timeout=TRANSCRIPT_TIMEOUT_MS)
+    badge = page.locator(".register-panel .register-badge")
+    expect(badge).to_be_visible()
+    assert page.locator("[data-segment-text]").count() >= 1
+    _shot(page, "result")
+
+
+def test_a_recording_can_be_discarded_while_it_is_made(user: User, page: "Page") -> None:
+    _log_in(page, user)
+    _start_recording(page)
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource')"
+        ".some(entry => entry.name.includes('/recording/chunks/'))"
+    )
+    page.click("[data-record-discard]")
+    expect(page.locator("[data-record-start]")).to_be_visible()
+    expect(page.locator("[data-audio-message]")).to_contain_text("supprimé")
+    page.wait_for_function("() => !document.querySelector('[data-record-stop]:not([hidden])')")
+    # What had been sent is deleted (asked through the API: no ORM once the browser runs).
+    page.wait_for_function(
+        """() => fetch("/api/v1/submissions/", {headers: {Accept: "application/json"}})
+          .then(response => response.json()).then(page => page.results.length === 0)""",
+        polling=500,
+    )
+
+
 def test_a_recording_made_in_the_page_has_a_duration_and_can_be_scrubbed(
     user: User, page: "Page", viewport: tuple[int, int]
 ) -> None:

@@ -6,6 +6,7 @@ queued, the routes and the beat schedule in portal/celery.py keep working.
 
 from .explanations import prediction_explain_task
 from .imports import import_batch_classify_task
+from .live import live_decode_task
 from .shadow import shadow_predict_task
 from .submissions import (
     audio_purge_expired_task,
@@ -21,6 +22,7 @@ __all__ = [
     "classify_transcript_task",
     "import_batch_classify_task",
     "jobs_reconcile_task",
+    "live_decode_task",
     "prediction_explain_task",
     "shadow_predict_task",
     "transcribe_submission_task",

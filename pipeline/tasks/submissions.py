@@ -17,8 +17,9 @@ from celery.signals import worker_process_init, worker_ready
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from annotation.models import AudioRecording, Transcript
+from annotation.models import AudioRecording, LiveSegment, Transcript
 from annotation.selectors import (
+    live_recording_resumable,
     live_segments_to_classify,
     segments_to_classify,
     submission_vocabulary,
@@ -31,6 +32,8 @@ from annotation.services import (
     audio_purge_expired,
     live_segment_add,
     live_segments_label,
+    recording_max_seconds,
+    recordings_abandoned_expire,
     submission_fail,
     submission_progress_update,
     submission_start,
@@ -39,6 +42,7 @@ from annotation.services import (
 from common import jobs
 from parlure_ml.speech.transcriber import Segment as SpeechSegment
 from parlure_ml.speech.transcriber import Transcript as SpeechTranscript
+from parlure_ml.speech.transcriber import Word
 
 from ..classification import (
     models_warm_up,
@@ -46,6 +50,7 @@ from ..classification import (
     register_classify_many,
     speech_speakers,
     speech_transcribe,
+    speech_transcribe_after,
 )
 from ..heartbeat import heartbeat
 from ..reconciler import jobs_reconcile
@@ -102,10 +107,10 @@ class _ProgressReporter:
     register queued, so that people read the first sentences while the rest is decoded.
     """
 
-    def __init__(self, submission_id: int) -> None:
+    def __init__(self, submission_id: int, first_index: int = 0) -> None:
         self.submission_id = submission_id
         self.last = 0.0
-        self.segments = 0
+        self.segments = first_index  # after those decoded while it was recorded
 
     def on_segment(self, segment: SpeechSegment) -> None:
         if not live_segment_add(
@@ -145,15 +150,37 @@ def transcribe_submission_task(self: Task, submission_id: int) -> None:
     if recording is None or not recording.is_available:
         audio_missing_fail(submission_id=submission_id)
         return
+    live, stable = live_recording_resumable(submission_id=submission_id)
+    vocabulary = submission_vocabulary(submission_id=submission_id)
     with heartbeat(submission_id=submission_id, worker=worker):
         try:
-            reporter = _ProgressReporter(submission_id)
-            result = speech_transcribe(
-                Path(recording.file.path),
-                reporter,
-                on_segment=reporter.on_segment,
-                vocabulary=submission_vocabulary(submission_id=submission_id),
-            )
+            reporter = _ProgressReporter(submission_id, first_index=len(stable))
+            if live is None:
+                result = speech_transcribe(
+                    Path(recording.file.path),
+                    reporter,
+                    on_segment=reporter.on_segment,
+                    vocabulary=vocabulary,
+                    max_seconds=(
+                        recording_max_seconds()
+                        if recording.source == AudioRecording.Source.RECORDING
+                        else None
+                    ),
+                )
+            else:
+                # Recorded in the page and decoded while it was made: only the audio after
+                # the last piece decoded for good is left.
+                result = speech_transcribe_after(
+                    Path(recording.file.path),
+                    from_s=live.stable_until_s,
+                    before=[_speech_segment(segment) for segment in stable],
+                    detected_language=live.detected_language or None,
+                    language_probability=live.language_probability,
+                    max_seconds=recording_max_seconds(),
+                    on_progress=reporter,
+                    on_segment=reporter.on_segment,
+                    vocabulary=vocabulary,
+                )
         except JobCancelled:
             logger.info("transcription of submission %s cancelled", submission_id)
             return
@@ -168,6 +195,22 @@ def transcribe_submission_task(self: Task, submission_id: int) -> None:
             return
         speakers = _speakers(submission_id, recording, result) if recording.speakers else None
     transcript_record(submission_id=submission_id, result=result, speakers=speakers)
+
+
+def _speech_segment(segment: LiveSegment) -> SpeechSegment:
+    """A live segment decoded for good, as the speech model gave it."""
+    words = [
+        Word(
+            float(w["start"]),
+            float(w["end"]),
+            str(w["word"]),
+            float(w.get("probability") or 0.0),
+            w.get("confidence"),
+            w.get("uncertain"),
+        )
+        for w in segment.words or []
+    ]
+    return SpeechSegment(segment.start, segment.end, segment.text, words)
 
 
 def _speakers(
@@ -266,10 +309,14 @@ def classify_live_segments_task(submission_id: int) -> int:
 @shared_task(name=jobs.AUDIO_PURGE_EXPIRED, acks_late=True, soft_time_limit=300, time_limit=360)
 def audio_purge_expired_task() -> int:
     """Run by Celery beat: recordings are not kept longer than AUDIO_RETENTION_HOURS."""
+    # Recordings abandoned mid-way first: their audio goes now, not after the retention period.
+    abandoned = recordings_abandoned_expire()
+    if abandoned:
+        logger.info("expired %s recordings abandoned while being made", abandoned)
     deleted = audio_purge_expired()
     if deleted:
         logger.info("deleted %s expired recordings", deleted)
-    return deleted
+    return deleted + abandoned
 
 
 @worker_process_init.connect

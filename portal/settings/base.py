@@ -215,6 +215,9 @@ PARLURE_AUDIO_MAX_BYTES = env.int("PARLURE_AUDIO_MAX_MB", default=25) * 1024 * 1
 PARLURE_AUDIO_MAX_SECONDS = env.float("PARLURE_AUDIO_MAX_SECONDS", default=10 * 60)
 PARLURE_AUDIO_MIN_SECONDS = 0.3
 AUDIO_RETENTION_HOURS = env.float("AUDIO_RETENTION_HOURS", default=24)
+# A recording sent while it is made, with no chunk for this long (the tab was closed), is
+# expired with its audio by the periodic purge (annotation.services.recording).
+PARLURE_RECORDING_ABANDONED_MINUTES = env.float("PARLURE_RECORDING_ABANDONED_MINUTES", default=60)
 FILE_UPLOAD_HANDLERS = [
     "annotation.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

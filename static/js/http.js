@@ -19,17 +19,20 @@
     return (field && field.value) || cookie("csrftoken");
   }
 
-  // Send a body (an object as JSON, or FormData as multipart); resolves with {ok, status, data}
-  // (data is {} when the answer is not JSON); rejects only on a network failure.
+  // Send a body (an object as JSON, FormData as multipart, a Blob as its raw bytes); resolves
+  // with {ok, status, data} (data is {} when the answer is not JSON); rejects only on a network
+  // failure.
   function send(method, url, body, token) {
     var headers = { Accept: "application/json", "X-CSRFToken": token || cookie("csrftoken") };
     var isForm = typeof FormData !== "undefined" && body instanceof FormData;
-    if (!isForm) headers["Content-Type"] = "application/json";
+    var isBlob = typeof Blob !== "undefined" && body instanceof Blob;
+    if (isBlob) headers["Content-Type"] = body.type || "application/octet-stream";
+    else if (!isForm) headers["Content-Type"] = "application/json";
     return fetch(url, {
       method: method,
       credentials: "same-origin",
       headers: headers,
-      body: isForm ? body : JSON.stringify(body),
+      body: isForm || isBlob ? body : body === undefined ? undefined : JSON.stringify(body),
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         return { ok: response.ok, status: response.status, data: data };

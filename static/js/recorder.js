@@ -137,7 +137,7 @@
   AudioWidget.prototype.setSending = function (sending, button) {
     this.sending = sending;
     this.root.setAttribute("aria-busy", String(sending));
-    this.root.querySelectorAll("[data-send], [data-record-send], [data-record-again], [data-record-start]")
+    this.root.querySelectorAll("[data-send], [data-record-start]")
       .forEach(function (element) { element.disabled = sending; });
     if (!sending) this.upload.refresh();
   };
@@ -274,28 +274,28 @@
     this.widget.send(file, file.name, "upload", this.button);
   };
 
-  // Recording: microphone -> MediaRecorder (the file) and AnalyserNode (the level meter).
+  // Recording: microphone -> MediaRecorder (a chunk a second) and AnalyserNode (the level meter).
+  // Each chunk is sent as it comes (LiveUpload), so the server transcribes while the person
+  // speaks, and the segments it has heard show under the controls. Stop sends: the transcript
+  // follows within moments on the result page, where the recording can be played and deleted.
+  // (A "listen back, then send" step would make people wait for the transcript again.)
   function RecorderPanel(widget, panel) {
     this.widget = widget;
     this.panel = panel;
     this.startButton = panel.querySelector("[data-record-start]");
     this.stopButton = panel.querySelector("[data-record-stop]");
+    this.discardButton = panel.querySelector("[data-record-discard]");
     this.elapsed = panel.querySelector("[data-elapsed]");
     this.levelWrap = panel.querySelector("[data-level-wrap]");
     this.level = panel.querySelector("[data-level]");
     this.levelFill = panel.querySelector("[data-level-fill]");
-    this.listenBack = panel.querySelector("[data-listen-back]");
-    this.playback = panel.querySelector("[data-playback]");
-    this.sendButton = panel.querySelector("[data-record-send]");
-    this.againButton = panel.querySelector("[data-record-again]");
+    this.heard = panel.querySelector("[data-live-heard]");
+    this.heardList = panel.querySelector("[data-live-list]");
     panel.querySelector("[data-max-time]").textContent = formatDuration(widget.maxSeconds);
-    this.blob = null;
-    this.blobUrl = null;
     var recorder = this;
     this.startButton.addEventListener("click", function () { recorder.start(); });
     this.stopButton.addEventListener("click", function () { recorder.stop(false); });
-    this.againButton.addEventListener("click", function () { recorder.reset(true); recorder.start(); });
-    this.sendButton.addEventListener("click", function () { recorder.send(); });
+    this.discardButton.addEventListener("click", function () { recorder.discard(); });
     var unsupported = this.unsupportedMessage();
     if (unsupported) {
       this.startButton.disabled = true;
@@ -364,7 +364,6 @@
     var recorder = this;
     var type = this.mimeType();
     this.stream = stream;
-    this.chunks = [];
     try {
       this.media = new MediaRecorder(stream, type ? { mimeType: type } : undefined);
     } catch (error) {
@@ -373,19 +372,25 @@
       this.widget.say(this.widget.messages.msgUnsupported, true);
       return;
     }
+    this.widget.contentChanged();
+    var upload = (this.upload = new LiveUpload(this.widget, this));
+    // This recording's own upload: a discarded one still gets its last chunk, and drops it.
     this.media.addEventListener("dataavailable", function (event) {
-      if (event.data && event.data.size) recorder.chunks.push(event.data);
+      if (event.data && event.data.size) upload.add(event.data);
     });
-    this.media.addEventListener("stop", function () { recorder.finish(); });
-    // Chunks every second: a recording cut short (tab closed, crash) still has most of its data.
+    this.media.addEventListener("stop", function () { recorder.stopped(upload); });
+    // A chunk a second: each is sent at once, so the server hears the recording as it goes.
     this.media.start(1000);
     this.startedAt = performance.now();
     this.startMeter(stream);
     this.ticker = window.setInterval(function () { recorder.tick(); }, 250);
     this.startButton.hidden = true;
     this.stopButton.hidden = false;
+    this.discardButton.hidden = false;
     this.stopButton.focus();
     this.levelWrap.hidden = false;
+    this.showHeard([]);
+    this.heard.hidden = false;
     this.panel.classList.add("is-recording");
     this.widget.say(this.widget.messages.msgRecording);
   };
@@ -396,16 +401,45 @@
     if (seconds >= this.widget.maxSeconds) this.stop(true);
   };
 
-  RecorderPanel.prototype.stop = function (atLimit) {
-    if (!this.media || this.media.state === "inactive") return;
-    this.stoppedAtLimit = atLimit;
-    this.media.stop(); // "stop" then fires, after the last dataavailable
+  // Stop the microphone; `send` false when the recording is discarded.
+  RecorderPanel.prototype.halt = function () {
     window.clearInterval(this.ticker);
     this.stopMeter();
     this.releaseMicrophone();
     this.stopButton.hidden = true;
-    this.startButton.hidden = false;
+    this.discardButton.hidden = true;
     this.panel.classList.remove("is-recording");
+  };
+
+  RecorderPanel.prototype.stop = function (atLimit) {
+    if (!this.media || this.media.state === "inactive") return;
+    this.stoppedAtLimit = atLimit;
+    this.sendOnStop = true;
+    this.media.stop(); // "stop" then fires, after the last dataavailable
+    this.halt();
+    this.widget.setSending(true, this.startButton);
+    this.widget.say(atLimit ? this.widget.messages.msgLimitReached : this.widget.messages.msgSending,
+      Boolean(atLimit));
+  };
+
+  RecorderPanel.prototype.stopped = function (upload) {
+    if (this.upload === upload) this.media = null;
+    if (!this.sendOnStop) return;
+    this.sendOnStop = false;
+    upload.finish();
+  };
+
+  // The person does not want it: stop, and delete what the server received.
+  RecorderPanel.prototype.discard = function () {
+    if (!this.media) return;
+    this.sendOnStop = false;
+    this.media.stop();
+    this.media = null;
+    this.halt();
+    this.upload.discard();
+    this.reset();
+    this.widget.say(this.widget.messages.msgDiscarded);
+    this.startButton.focus();
   };
 
   // The browser shows a "microphone in use" sign until every track is stopped.
@@ -414,70 +448,236 @@
     this.stream = null;
   };
 
-  RecorderPanel.prototype.finish = function () {
-    var type = this.media.mimeType || (this.chunks[0] && this.chunks[0].type) || "audio/webm";
-    this.media = null;
-    this.blob = new Blob(this.chunks, { type: type });
-    this.chunks = [];
-    this.startButton.disabled = false;
-    if (!this.blob.size) {
-      this.widget.say(this.widget.messages.msgEmpty, true);
-      this.startButton.focus();
-      return;
-    }
-    this.widget.contentChanged();
-    this.blobUrl = URL.createObjectURL(this.blob);
-    this.playback.src = this.blobUrl;
-    revealDuration(this.playback);
-    this.listenBack.hidden = false;
-    this.startButton.hidden = true; // "Record again" takes its place next to "Send"
-    this.widget.say(this.stoppedAtLimit ? this.widget.messages.msgLimitReached
-      : this.widget.messages.msgRecorded, Boolean(this.stoppedAtLimit));
-    this.playback.focus();
-  };
-
-  // A recorded WebM says nothing of its duration, so the player shows no length and cannot seek
-  // until it has read the whole file: a seek far past the end makes it do so at once.
-  function revealDuration(audio) {
-    audio.addEventListener("loadedmetadata", function () {
-      if (audio.duration !== Infinity) return;
-      audio.addEventListener("durationchange", function rewind() {
-        if (audio.duration === Infinity) return;
-        audio.removeEventListener("durationchange", rewind);
-        audio.currentTime = 0;
-      });
-      audio.currentTime = 1e101;
-    }, { once: true });
-  }
-
-  RecorderPanel.prototype.reset = function (keepMessage) {
-    if (this.blobUrl) URL.revokeObjectURL(this.blobUrl);
-    this.blobUrl = null;
-    this.blob = null;
-    this.playback.removeAttribute("src");
-    this.playback.load();
-    this.listenBack.hidden = true;
+  // After a recording that could not be sent: ready to record again.
+  RecorderPanel.prototype.reset = function () {
+    this.upload = null;
     this.startButton.hidden = false;
+    this.startButton.disabled = false;
     this.elapsed.textContent = formatDuration(0);
-    if (!keepMessage) this.widget.say("");
+    this.heard.hidden = true;
+    this.showHeard([]);
   };
 
   RecorderPanel.prototype.hasUnsent = function () {
-    return Boolean(this.media || this.blob);
+    return Boolean(this.media || (this.upload && !this.upload.done));
   };
 
-  RecorderPanel.prototype.filename = function () {
-    var type = this.blob.type;
+  // The segments the server has decoded so far, each with its register once read. Only what
+  // changed is rewritten, so that the polite live region announces the new segments only.
+  RecorderPanel.prototype.showHeard = function (segments) {
+    var m = this.widget.messages;
+    var list = this.heardList;
+    this.heard.classList.toggle("is-empty", !segments.length);
+    segments.forEach(function (segment, index) {
+      var key = [segment.text, segment.label || "", segment.uncertain ? "?" : ""].join("|");
+      var item = list.children[index];
+      if (item && item.dataset.key === key) return;
+      var fresh = document.createElement("li");
+      fresh.className = "live-segment";
+      fresh.dataset.key = key;
+      fresh.setAttribute("data-live-segment", String(segment.index));
+      var time = document.createElement("span");
+      time.className = "segment-time";
+      time.textContent = formatDuration(segment.start);
+      var chip = document.createElement("span");
+      if (segment.label) {
+        chip.className = "sentence-chip register-" + segment.label + (segment.uncertain ? " hesitant" : "");
+        var hidden = document.createElement("span");
+        hidden.className = "visually-hidden";
+        hidden.textContent = m.msgRegister + " ";
+        chip.appendChild(hidden);
+        chip.appendChild(document.createTextNode(segment.label));
+        if (segment.uncertain) {
+          var mark = document.createElement("span");
+          mark.setAttribute("aria-hidden", "true");
+          mark.textContent = " ?";
+          chip.appendChild(mark);
+          var said = document.createElement("span");
+          said.className = "visually-hidden";
+          said.textContent = " (" + m.msgHesitant + ")";
+          chip.appendChild(said);
+        }
+      } else {
+        chip.className = "sentence-chip pending";
+        chip.textContent = m.msgReading;
+      }
+      var text = document.createElement("span");
+      text.className = "live-text";
+      text.textContent = segment.text;
+      fresh.append(time, " ", chip, " ", text);
+      if (item) list.replaceChild(fresh, item);
+      else list.appendChild(fresh);
+    });
+    while (list.children.length > segments.length) list.removeChild(list.lastChild);
+  };
+
+  // The chunks of one recording, sent to the server in order while it is made, then "finish".
+  // Every chunk stays in memory until the end: after a network failure, or a 409 saying which
+  // chunk the server expects, they are sent again from there.
+  function LiveUpload(widget, recorder) {
+    this.widget = widget;
+    this.recorder = recorder;
+    this.chunks = [];
+    this.next = 0; // the first chunk the server does not have
+    this.busy = false;
+    this.failures = 0;
+    this.done = false;
+    this.finishing = false;
+    var upload = this;
+    var speakers = widget.root.querySelector("[data-speakers]");
+    var payload = { client_token: widget.tokenInput.value };
+    if (speakers && speakers.value) payload.speakers = speakers.value;
+    widget.tokenUsed = true;
+    this.started = this.request("POST", recorder.panel.dataset.startUrl, payload)
+      .then(function (answer) {
+        if (!answer.ok) throw new Error(http.errorText(answer.data, widget.messages.msgNetwork));
+        upload.submission = answer.data;
+        upload.pump();
+        upload.poll();
+      });
+    this.started.catch(function (error) {
+      upload.startError = error;
+    });
+  }
+
+  LiveUpload.prototype.request = function (method, url, body) {
+    return http.send(method, url, body, http.csrfToken(this.widget.uploadForm));
+  };
+
+  LiveUpload.prototype.add = function (blob) {
+    if (this.discarded) return;
+    this.chunks.push(blob);
+    this.pump();
+  };
+
+  // Send the next chunk the server lacks, one request at a time.
+  LiveUpload.prototype.pump = function () {
+    var upload = this;
+    if (this.busy || !this.submission || this.discarded) return;
+    if (this.next >= this.chunks.length) {
+      if (this.finishing) this.sendFinish();
+      return;
+    }
+    var index = this.next;
+    this.busy = true;
+    this.request("PUT", this.submission.recording.chunks + index + "/", this.chunks[index])
+      .then(function (answer) {
+        upload.busy = false;
+        if (answer.ok) {
+          upload.failures = 0;
+          upload.next = Math.max(upload.next, answer.data.next_chunk);
+        } else if (answer.status === 409 && typeof answer.data.expected === "number") {
+          upload.next = answer.data.expected;
+        } else if (answer.status === 409 || answer.status === 400 || answer.status === 413 ||
+                   answer.status === 404) {
+          upload.fail(http.errorText(answer.data, upload.widget.messages.msgNetwork));
+          return;
+        } else {
+          upload.retryLater();
+          return;
+        }
+        upload.pump();
+      })
+      .catch(function () {
+        upload.busy = false;
+        upload.retryLater();
+      });
+  };
+
+  // A network or server hiccup: the chunks are kept here, and sent again a little later.
+  LiveUpload.prototype.retryLater = function () {
+    var upload = this;
+    this.failures += 1;
+    if (this.failures === 2) this.widget.say(this.widget.messages.msgRetrying, true);
+    window.setTimeout(function () { upload.pump(); }, Math.min(1000 * this.failures, 5000));
+  };
+
+  // The server refused the recording (too long, too large): stop, and say why.
+  LiveUpload.prototype.fail = function (message) {
+    this.discarded = true;
+    this.done = true;
+    if (this.recorder.media) {
+      this.recorder.sendOnStop = false;
+      this.recorder.media.stop();
+      this.recorder.media = null;
+      this.recorder.halt();
+    }
+    this.widget.setSending(false, this.recorder.startButton);
+    this.recorder.reset();
+    this.widget.say(message, true);
+  };
+
+  // The recorder stopped: once every chunk is there, the server may transcribe the end.
+  LiveUpload.prototype.finish = function () {
+    var upload = this;
+    this.finishing = true;
+    if (this.startError) {
+      // The recording could not be opened on the server: send it whole, as a file.
+      this.done = true;
+      var type = (this.chunks[0] && this.chunks[0].type) || "audio/webm";
+      var blob = new Blob(this.chunks, { type: type });
+      if (!blob.size) return this.fail(this.widget.messages.msgEmpty);
+      this.widget.setSending(false, this.recorder.startButton);
+      this.widget.send(blob, filenameFor(type), "recording", this.recorder.startButton);
+      return;
+    }
+    this.started.then(function () { upload.pump(); }, function () { upload.finish(); });
+  };
+
+  LiveUpload.prototype.sendFinish = function () {
+    var upload = this;
+    if (this.finishSent) return;
+    this.finishSent = true;
+    this.request("POST", this.submission.recording.finish)
+      .then(function (answer) {
+        if (answer.ok) {
+          upload.done = true;
+          upload.widget.say(upload.widget.messages.msgSent);
+          window.location.assign(upload.submission.links.page);
+          return; // stay "sending" while the next page loads
+        }
+        if (answer.status >= 500) {
+          upload.finishSent = false;
+          upload.retryLater();
+          return;
+        }
+        upload.fail(http.errorText(answer.data, upload.widget.messages.msgNetwork));
+      })
+      .catch(function () {
+        upload.finishSent = false;
+        upload.retryLater();
+      });
+  };
+
+  LiveUpload.prototype.discard = function () {
+    var upload = this;
+    this.discarded = true;
+    this.done = true;
+    this.started.then(function () {
+      return upload.request("DELETE", upload.submission.links.self);
+    }).catch(function () { /* expired by the server within the hour */ });
+  };
+
+  // The status of the recording every second while it is made: the segments heard so far.
+  LiveUpload.prototype.poll = function () {
+    var upload = this;
+    var step = function () {
+      if (upload.discarded || upload.done) return;
+      http.getJson(upload.submission.links.status)
+        .then(function (status) {
+          if (!upload.discarded) upload.recorder.showHeard(status.live_segments || []);
+        })
+        .catch(function () { /* the next poll tries again */ })
+        .then(function () { window.setTimeout(step, 1000); });
+    };
+    window.setTimeout(step, 1000);
+  };
+
+  function filenameFor(type) {
     if (type.indexOf("ogg") >= 0) return "enregistrement.ogg";
     if (type.indexOf("mp4") >= 0) return "enregistrement.m4a";
     return "enregistrement.webm";
-  };
-
-  RecorderPanel.prototype.send = function () {
-    if (!this.blob) return;
-    this.playback.pause();
-    this.widget.send(this.blob, this.filename(), "recording", this.sendButton);
-  };
+  }
 
   // Level meter: the loudness of the last few milliseconds, on a decibel scale (-60 dB .. 0 dB)
   // because that is how loudness is heard; the bar is drawn each frame, the ARIA value is only
