@@ -51,6 +51,7 @@ AUDIO_SUBMISSION: dict[str, Any] = {
     "corpus": None,
     "links": {**SUBMISSION["links"], "transcript": f"{BASE}/transcript/"},
 }
+RECORDING_SUBMISSION: dict[str, Any] = {**AUDIO_SUBMISSION, "status": "recording"}
 LIST_ITEM: dict[str, Any] = {
     "id": SUBMISSION_ID,
     "kind": "text",

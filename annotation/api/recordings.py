@@ -12,7 +12,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,6 +39,7 @@ from annotation.services import (
 from common.rest.errors import PayloadTooLarge, error_body
 from common.rest.schema import error_response
 
+from . import examples
 from .common import PUBLIC_ID, TAG_SUBMISSIONS, field_error
 from .submissions import CORPUS_RULES, CREATE_RESPONSES, corpus_for_adding, created_or_found
 
@@ -58,6 +64,19 @@ class RecordingStartView(APIView):
         tags=[TAG_SUBMISSIONS],
         request=RecordingStartSerializer,
         responses=CREATE_RESPONSES,
+        examples=[
+            OpenApiExample(
+                "A recording, speakers found automatically",
+                value={"client_token": "5d3c2a1b-7e4f-4a2b-9c8d-0e1f2a3b4c5d", "speakers": "auto"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Recording",
+                value=examples.RECORDING_SUBMISSION,
+                response_only=True,
+                status_codes=["201", "200"],
+            ),
+        ],
     )
     def post(self, request: Request) -> Response:
         user = request_user(request)
