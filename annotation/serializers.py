@@ -75,17 +75,9 @@ class SubmissionTextCreateSerializer(serializers.Serializer[None]):
     )
 
 
-class SubmissionAudioCreateSerializer(serializers.Serializer[None]):
-    file = serializers.FileField(
-        allow_empty_file=True,
-        help_text="A recording (WAV, MP3, Ogg, FLAC, WebM, M4A…); checked by its content.",
-    )
-    # A field named like Field.source (a string, say the stubs): fine at run time.
-    source = serializers.ChoiceField(  # type: ignore[assignment]
-        choices=AudioRecording.Source.choices,
-        default=AudioRecording.Source.UPLOAD,
-        help_text="upload: a file; recording: recorded in the portal's page.",
-    )
+class RecordingStartSerializer(serializers.Serializer[None]):
+    """What a recording says before its audio: the same for a file sent whole."""
+
     corpus = serializers.UUIDField(required=False, allow_null=True, help_text=CORPUS_HELP)
     client_token = serializers.UUIDField(
         required=False, allow_null=True, help_text=CLIENT_TOKEN_HELP
@@ -100,16 +92,16 @@ class SubmissionAudioCreateSerializer(serializers.Serializer[None]):
     )
 
 
-class RecordingStartSerializer(serializers.Serializer[None]):
-    corpus = serializers.UUIDField(required=False, allow_null=True, help_text=CORPUS_HELP)
-    client_token = serializers.UUIDField(
-        required=False, allow_null=True, help_text=CLIENT_TOKEN_HELP
+class SubmissionAudioCreateSerializer(RecordingStartSerializer):
+    file = serializers.FileField(
+        allow_empty_file=True,
+        help_text="A recording (WAV, MP3, Ogg, FLAC, WebM, M4A…); checked by its content.",
     )
-    speakers = serializers.ChoiceField(
-        choices=[choice for choice in SPEAKERS_CHOICES if choice],
-        allow_blank=True,
-        default="",
-        help_text='As for an uploaded recording: "auto", a number from 2 to 6, or empty.',
+    # A field named like Field.source (a string, say the stubs): fine at run time.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=AudioRecording.Source.choices,
+        default=AudioRecording.Source.UPLOAD,
+        help_text="upload: a file; recording: recorded in the portal's page.",
     )
 
 

@@ -33,7 +33,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 import wave
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -44,6 +43,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from parlure_ml.memory import rss_mb as _rss_mb  # noqa: E402
+from parlure_ml.speech.confidence import tokens as normalize  # noqa: E402  (one word splitter)
 from parlure_ml.speech.synth import FRENCH_VOICE, LONG_FRENCH, WORDS_PER_MINUTE  # noqa: E402
 
 SECOND_VOICE = "fr+f3"
@@ -146,16 +146,8 @@ def long_clip(folder: Path) -> tuple[Path, str]:
 # --- word error rate ---------------------------------------------------------------------------
 
 
-def normalize(text: str) -> list[str]:
-    """Lower-case words without punctuation; apostrophes and hyphens split words (l'eau: l eau)."""
-    text = unicodedata.normalize("NFC", text).lower()
-    text = re.sub(r"[^\w\s]", " ", text)  # apostrophes and hyphens included
-    return text.split()
-
-
-def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
-    """(substitutions + deletions + insertions, reference words): Levenshtein on words."""
-    ref, hyp = normalize(reference), normalize(hypothesis)
+def edit_distance(ref: list[str], hyp: list[str]) -> int:
+    """Substitutions + deletions + insertions: Levenshtein on words."""
     previous = list(range(len(hyp) + 1))
     for i, ref_word in enumerate(ref, 1):
         current = [i]
@@ -164,7 +156,13 @@ def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
                 min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref_word != hyp_word))
             )
         previous = current
-    return previous[-1], len(ref)
+    return previous[-1]
+
+
+def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
+    """(substitutions + deletions + insertions, reference words)."""
+    ref = normalize(reference)
+    return edit_distance(ref, normalize(hypothesis)), len(ref)
 
 
 def wer(reference: str, hypothesis: str) -> float:

@@ -30,6 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import word_confidence as wc  # bench/ is not a package
+from speech import edit_distance
 
 GAP_S = 0.6
 CLIP_S = 24.0  # prompts are added until the clip reaches this much audio (plus the last one)
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 total = time.perf_counter() - started
                 times[way].append((total, (first[0] - started) if first else total))
-                errors[way] += wc._levenshtein(reference, wc.comparable(tokens(transcript.text)))
+                errors[way] += edit_distance(reference, wc.comparable(tokens(transcript.text)))
     seconds = statistics.mean(len(audio) / 16_000 for audio, _ in made)
     print(f"{len(made)} clips of {seconds:.1f} s on average, {words} reference words")
     for way, rows in times.items():

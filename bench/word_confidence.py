@@ -36,7 +36,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
+from speech import edit_distance  # noqa: E402  (bench/ is not a package)
 
 SOUNDS = Path("/usr/share/asterisk/sounds/fr_CA_f_June")
 TEXT = Path("/usr/share/doc/asterisk-core-sounds-fr/core-sounds-fr.txt.gz")
@@ -236,16 +237,6 @@ def collect(args: argparse.Namespace) -> int:
     return 0
 
 
-def _levenshtein(a: list[str], b: list[str]) -> int:
-    previous = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        current = [i]
-        for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
-        previous = current
-    return previous[-1]
-
-
 def features(words: list[dict[str, object]], with_agreement: bool) -> np.ndarray:
     from parlure_ml.speech.confidence import SegmentStats, feature_rows
 
@@ -300,10 +291,11 @@ def fit(args: argparse.Namespace) -> int:
     raw = np.array([float(w["probability"]) for w in words])
     print(json.dumps(data["summary"]))
     strict = sum(
-        _levenshtein(tokens(text), tokens(_heard(words, name))) for name, text in references.items()
+        edit_distance(tokens(text), tokens(_heard(words, name)))
+        for name, text in references.items()
     ) / sum(len(tokens(text)) for text in references.values())
     folded = sum(
-        _levenshtein(comparable(tokens(text)), comparable(tokens(_heard(words, name))))
+        edit_distance(comparable(tokens(text)), comparable(tokens(_heard(words, name))))
         for name, text in references.items()
     ) / sum(len(comparable(tokens(text))) for text in references.values())
     print(f"WER {strict:.1%} ({folded:.1%} with accents folded and digits read as words)")

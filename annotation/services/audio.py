@@ -20,6 +20,8 @@ from common import jobs
 from common.jobs import job_enqueue
 from parlure_ml.speech.audio import AudioError, AudioInfo, probe_audio, remux_seekable
 
+from .submissions import submission_by_token
+
 if TYPE_CHECKING:
     from corpora.models import Corpus, ImportBatch
 
@@ -104,10 +106,9 @@ def submission_create_audio(
         raise ValidationError(_("Unknown audio source."), code="bad_source")
     if speakers not in SPEAKERS_CHOICES:
         raise ValidationError(speakers_invalid_message(), code="bad_speakers")
-    if client_token is not None:
-        existing = Submission.objects.filter(user=user, client_token=client_token).first()
-        if existing is not None:
-            return existing, False
+    existing = submission_by_token(user=user, client_token=client_token)
+    if existing is not None:
+        return existing, False  # before the file is read: a retry costs nothing
     info = audio_check(file)
     file, size = audio_seekable(file, info, size)
     suffix = audio_suffix(info)
@@ -138,7 +139,10 @@ def submission_create_audio(
     except IntegrityError:
         if recording is not None and recording.file:
             recording.file.delete(save=False)
-        return Submission.objects.get(user=user, client_token=client_token), False
+        existing = submission_by_token(user=user, client_token=client_token)
+        if existing is None:
+            raise
+        return existing, False
     except Exception:
         # The row was rolled back: the file must not outlive it.
         if recording is not None and recording.file:

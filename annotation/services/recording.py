@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +47,7 @@ from .audio import (
     audio_too_large_message,
     speakers_invalid_message,
 )
-from .submissions import submission_delete, submission_mark_failed
+from .submissions import submission_create_once, submission_delete, submission_mark_failed
 
 if TYPE_CHECKING:
     from corpora.models import Corpus
@@ -98,32 +98,33 @@ def recording_start(
     the user may add to ``corpus``."""
     if speakers not in SPEAKERS_CHOICES:
         raise ValidationError(speakers_invalid_message(), code="bad_speakers")
-    if client_token is not None:
-        existing = Submission.objects.filter(user=user, client_token=client_token).first()
-        if existing is not None:
-            return existing, False
-    try:
-        with transaction.atomic():
-            submission = Submission.objects.create(
-                user=user,
-                kind=Submission.Kind.AUDIO,
-                status=Submission.Status.RECORDING,
-                text="",
-                client_token=client_token,
-                corpus=corpus,
-            )
-            AudioRecording.objects.create(
-                submission=submission,
-                source=AudioRecording.Source.RECORDING,
-                size_bytes=0,
-                duration_s=0.0,
-                container="",
-                codec="",
-                speakers=speakers,
-            )
-            LiveRecording.objects.create(submission=submission)
-    except IntegrityError:  # two starts with one token raced; the other one won
-        return Submission.objects.get(user=user, client_token=client_token), False
+
+    def create() -> Submission:
+        submission = Submission.objects.create(
+            user=user,
+            kind=Submission.Kind.AUDIO,
+            status=Submission.Status.RECORDING,
+            text="",
+            client_token=client_token,
+            corpus=corpus,
+        )
+        AudioRecording.objects.create(
+            submission=submission,
+            source=AudioRecording.Source.RECORDING,
+            size_bytes=0,
+            duration_s=0.0,
+            container="",
+            codec="",
+            speakers=speakers,
+        )
+        LiveRecording.objects.create(submission=submission)
+        return submission
+
+    submission, created = submission_create_once(
+        user=user, client_token=client_token, create=create
+    )
+    if not created:
+        return submission, False
     logger.info("recording %s started by user %s", submission.pk, user.pk)
     return submission, True
 

@@ -7,7 +7,7 @@ duplicate click or a re-delivered message cannot record a result twice.
 import datetime
 import logging
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -67,25 +67,50 @@ def submission_create_text(
     The caller has checked that the user may add to ``corpus`` (corpora.access).
     """
     text = text_clean(text)
-    if client_token is not None:
-        existing = Submission.objects.filter(user=user, client_token=client_token).first()
-        if existing is not None:
-            return existing, False
+
+    def create() -> Submission:
+        submission = Submission.objects.create(
+            user=user,
+            kind=Submission.Kind.TEXT,
+            text=text,
+            client_token=client_token,
+            corpus=corpus,
+        )
+        _enqueue_classification(submission)
+        return submission
+
+    submission, created = submission_create_once(
+        user=user, client_token=client_token, create=create
+    )
+    if created:
+        logger.info("submission %s created by user %s", submission.pk, user.pk)
+    return submission, created
+
+
+def submission_by_token(*, user: User, client_token: uuid.UUID | None) -> Submission | None:
+    """The submission this person already sent with this token (a second click, a retry)."""
+    if client_token is None:
+        return None
+    return Submission.objects.filter(user=user, client_token=client_token).first()
+
+
+def submission_create_once(
+    *, user: User, client_token: uuid.UUID | None, create: Callable[[], Submission]
+) -> tuple[Submission, bool]:
+    """`create()`'s submission, made in one transaction, once per ``client_token``: a repeated
+    token returns the first submission, also when two requests race past the first look (the
+    unique constraint stops the second). Returns (submission, created)."""
+    existing = submission_by_token(user=user, client_token=client_token)
+    if existing is not None:
+        return existing, False
     try:
         with transaction.atomic():
-            submission = Submission.objects.create(
-                user=user,
-                kind=Submission.Kind.TEXT,
-                text=text,
-                client_token=client_token,
-                corpus=corpus,
-            )
-            _enqueue_classification(submission)
+            return create(), True
     except IntegrityError:
-        # Two clicks raced past the check above; the other one won.
-        return Submission.objects.get(user=user, client_token=client_token), False
-    logger.info("submission %s created by user %s", submission.pk, user.pk)
-    return submission, True
+        existing = submission_by_token(user=user, client_token=client_token)
+        if existing is None:
+            raise
+        return existing, False  # two clicks raced past the look above; the other one won
 
 
 def _enqueue_classification(submission: Submission) -> None:

@@ -108,6 +108,7 @@ def load_model(path: Path = MODEL_PATH) -> dict[str, object]:
     return data
 
 
+@cache
 def calibration(two_decodes: bool = False) -> Calibration | None:
     entry = load_model().get("two_decodes" if two_decodes else "one_decode")
     return Calibration.from_dict(entry) if isinstance(entry, dict) else None

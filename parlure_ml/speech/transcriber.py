@@ -196,6 +196,7 @@ class Transcriber:
             )
         if vad:
             raw_segments = restore_speech_timestamps(raw_segments, chunks, SAMPLE_RATE)
+        two_decodes = confidence.second_decode_enabled() if second_decode is None else second_decode
         segments = []
         for raw in raw_segments:  # lazy: each window is decoded when the loop asks for it
             words = [
@@ -211,13 +212,13 @@ class Transcriber:
                 no_speech_prob=round(float(raw.no_speech_prob), 4),
                 compression_ratio=round(float(raw.compression_ratio), 4),
             )
-            if second_decode is False or not confidence.second_decode_enabled():
+            if not two_decodes:
                 segment = with_confidence(segment)  # final now: the live page can show it
             segments.append(segment)
             if on_segment is not None:
                 on_segment(segment)
             progress.reached(float(raw.end))
-        if second_decode or (second_decode is None and confidence.second_decode_enabled()):
+        if two_decodes:
             greedy = self.greedy_text(speech, language, options)
             segments = with_agreement(segments, greedy)
         progress.done()
